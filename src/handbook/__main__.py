@@ -1,0 +1,7 @@
+"""``python -m handbook`` runs the same CLI as the ``handbook`` script."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

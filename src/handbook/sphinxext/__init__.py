@@ -1,0 +1,23 @@
+"""Local Sphinx extensions for the handbook: data-driven figures, evidence labels, print fixes.
+
+Add ``"handbook.sphinxext"`` to ``extensions``; each module registers its own pieces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from handbook import __version__
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from . import dosing_tables, evidence, facts, keypoints, singlehtml_fix  # noqa: PLC0415
+
+    facts.setup_facts(app)
+    dosing_tables.setup_dosing_tables(app)
+    evidence.setup_evidence(app)
+    keypoints.setup_keypoints(app)
+    singlehtml_fix.setup_singlehtml_fix(app)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,65 @@
+"""Evidence labels: ``{evidence}`rct``` marks a claim with the kind of evidence behind it.
+
+The label is words, not a colour, so it survives printing in black and white and reads
+out in a screen reader. ``{evidence-legend}`` prints the list of levels.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+logger = logging.getLogger(__name__)
+
+#: level key -> (label, what it means). Strongest first.
+EVIDENCE_LEVELS: dict[str, tuple[str, str]] = {
+    "meta-analysis": ("Meta-analysis", "A pooled analysis of several controlled trials."),
+    "rct": ("Randomised trials", "One or more randomised, controlled trials."),
+    "observational": (
+        "Observational or case reports",
+        "Cohorts, surveys, chart reviews, case series or single case reports, with no randomised comparison.",
+    ),
+    "expert": ("Expert practice", "What experienced prescribers report doing, without formal study."),
+    "author": ("Author's judgement", "The source author's own reasoning or clinical opinion."),
+}
+
+
+def evidence_label(level: str) -> nodes.inline:
+    label, meaning = EVIDENCE_LEVELS[level]
+    node = nodes.inline("", "", classes=["evidence", f"evidence-{level}"])
+    node += nodes.inline("", "Evidence: ", classes=["evidence-prefix"])
+    node += nodes.inline("", label, classes=["evidence-level"])
+    node["title"] = meaning
+    return node
+
+
+class EvidenceRole(SphinxRole):
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        level = self.text.strip()
+        if level not in EVIDENCE_LEVELS:
+            logger.warning("{evidence}: unknown level %r; use one of %s", level, ", ".join(EVIDENCE_LEVELS),
+                           location=self.get_location(), type="handbook", subtype="evidence")
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        return [evidence_label(level)], []
+
+
+class EvidenceLegend(SphinxDirective):
+    """A definition list of every evidence level, strongest first."""
+
+    def run(self) -> list[nodes.Node]:
+        dl = nodes.definition_list(classes=["evidence-legend"])
+        for level, (_, meaning) in EVIDENCE_LEVELS.items():
+            item = nodes.definition_list_item()
+            term = nodes.term()
+            term += evidence_label(level)
+            item += term
+            item += nodes.definition("", nodes.paragraph("", meaning))
+            dl += item
+        return [dl]
+
+
+def setup_evidence(app: Sphinx) -> None:
+    app.add_role("evidence", EvidenceRole())
+    app.add_directive("evidence-legend", EvidenceLegend)

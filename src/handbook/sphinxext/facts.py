@@ -1,0 +1,64 @@
+"""The ``{fact}`` role: print a number from the dosing data file, so prose never types one by hand.
+
+``{fact}`iv.dose_mg_per_kg mg/kg``` renders "0.5 mg/kg"; a list renders as a range
+("50 to 80 mg"); ``derived.*`` names reach the computed figures (see handbook.dosing).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxRole
+
+from handbook.dosing import DosingData, DosingDataError, load_dosing
+from handbook.units import format_number, format_quantity, format_range
+
+logger = logging.getLogger(__name__)
+
+_CACHE: dict[tuple[Path, float], DosingData] = {}
+
+
+def dosing_for(app: Sphinx) -> DosingData:
+    """The dosing data named by ``handbook_dosing_file`` (relative to the source folder), read once."""
+    path = (Path(app.srcdir) / app.config.handbook_dosing_file).resolve()
+    key = (path, path.stat().st_mtime)
+    if key not in _CACHE:
+        _CACHE[key] = load_dosing(path)
+    return _CACHE[key]
+
+
+def render_value(value: object, unit: str = "") -> str:
+    if isinstance(value, list | tuple):
+        return format_range(value, unit)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return format_quantity(value, unit)
+    if isinstance(value, str):
+        return f"{value} {unit}".strip()
+    raise TypeError(f"cannot print a {type(value).__name__}")
+
+
+class FactRole(SphinxRole):
+    """Inline value from the data file; an unknown name is a build warning (an error under ``-W``)."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        name, _, unit = self.text.strip().partition(" ")
+        self.env.note_dependency(str(Path(self.env.srcdir) / self.config.handbook_dosing_file))
+        try:
+            text = render_value(dosing_for(self.env.app).lookup(name), unit.strip())
+        except (KeyError, TypeError, ValueError, DosingDataError) as err:
+            logger.warning("{fact}: %s", err.args[0] if err.args else err, location=self.get_location(),
+                           type="handbook", subtype="fact")
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        return [nodes.inline(self.rawtext, text, classes=["fact"])], []
+
+
+def setup_facts(app: Sphinx) -> None:
+    app.add_config_value("handbook_dosing_file", "_data/dosing.toml", "env", types=frozenset({str}))
+    app.add_role("fact", FactRole())
+
+
+__all__ = ["dosing_for", "format_number", "render_value", "setup_facts"]
