@@ -15,6 +15,8 @@ figure numbers are looked up by them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -24,21 +26,26 @@ from handbook.anchors import renamed_id
 DOC_PREFIX = "#document-"
 
 
-def _docname_of(node: nodes.Node, master: str) -> str:
-    parent = node
-    while parent is not None:
-        if isinstance(parent, addnodes.start_of_file):
-            return parent["docname"]
-        parent = parent.parent
-    return master
+def walk_with_docname(node: nodes.Node, docname: str) -> Iterator[tuple[nodes.Element, str]]:
+    """Every element with the page it came from.
+
+    Walks ``children`` top-down: ``inline_all_toctrees`` moves children into
+    ``start_of_file`` nodes without resetting their ``parent``, so parents cannot be trusted.
+    """
+    if isinstance(node, addnodes.start_of_file):
+        docname = node["docname"]
+    if isinstance(node, nodes.Element):
+        yield node, docname
+        for child in node.children:
+            yield from walk_with_docname(child, docname)
 
 
 def id_owners(tree: nodes.document, master: str) -> dict[str, str]:
     """Each id -> the first page (in reading order) that defines it."""
     owners: dict[str, str] = {}
-    for node in tree.findall(nodes.Element):
+    for node, docname in walk_with_docname(tree, master):
         for node_id in node.get("ids", ()):
-            owners.setdefault(node_id, _docname_of(node, master))
+            owners.setdefault(node_id, docname)
     return owners
 
 
@@ -50,10 +57,10 @@ def fix_references(tree: nodes.document, master: str) -> int:
     """Rewrite every link to the id it has in the merged page; return how many hrefs were mended."""
     owners = id_owners(tree, master)
     fixed = 0
-    for node in tree.findall(nodes.Element):
+    for node, docname in walk_with_docname(tree, master):
         refid = node.get("refid")
         if refid:
-            node["refid"] = merged_anchor(owners, _docname_of(node, master), refid)
+            node["refid"] = merged_anchor(owners, docname, refid)
         refuri = node.get("refuri", "")
         if refuri.startswith(DOC_PREFIX) and "#" in refuri[1:]:
             target_doc, _, anchor = refuri[len(DOC_PREFIX):].partition("#")

@@ -1,0 +1,99 @@
+"""The build: Sphinx for the site and the single page, then the print document and the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from sphinx.cmd.build import build_main
+
+from . import __version__
+from .dosing import load_dosing
+from .paths import SOURCE_DIR, build_dir
+from .pdf import HARFBUZZ_HINT, PRINT_CSS, harfbuzz_subset_available, render_pdf
+from .printhtml import BookInfo, compose, read_singlehtml
+
+PDF_NAME = "ketamine-handbook.pdf"
+STRICT = ["-W", "--keep-going", "-n"]
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says which and why."""
+
+
+def build_date() -> str:
+    """The build date: from SOURCE_DATE_EPOCH when set, so two builds of one commit are identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.date().isoformat()
+
+
+def sphinx(builder: str, out: Path, *, strict: bool = True, extra: list[str] | None = None) -> None:
+    args = ["-b", builder, "-q", "-d", str(out / "doctrees" / builder), *(STRICT if strict else []),
+            *(extra or []), str(SOURCE_DIR), str(out / builder)]
+    if build_main(args) != 0:
+        raise BuildError(f"sphinx-build -b {builder} failed (see the warnings above)")
+
+
+def book_info(paper: str) -> BookInfo:
+    return BookInfo(
+        title="Ketamine for Depression",
+        subtitle="A Clinician's Handbook",
+        audience="For clinicians",
+        author="The Ketamine Handbook contributors",
+        subject="Ketamine and esketamine for depression: access, safety, effectiveness, dosing and maintenance",
+        keywords="ketamine, esketamine, depression, treatment-resistant depression, dosing, intranasal",
+        edition=__version__,
+        build_date=build_date(),
+        last_reviewed=load_dosing().last_reviewed.isoformat(),
+        paper=paper,
+    )
+
+
+def build_pdf(out: Path, *, paper: str = "letter", strict: bool = True) -> Path:
+    sphinx("singlehtml", out, strict=strict)
+    print_dir = out / "print"
+    print_dir.mkdir(parents=True, exist_ok=True)
+    document = compose(read_singlehtml(out / "singlehtml"), book_info(paper), PRINT_CSS.as_uri())
+    print_html = print_dir / "handbook.html"
+    print_html.write_text(document, encoding="utf-8")
+    target = out / "pdf" / (PDF_NAME if paper == "letter" else PDF_NAME.replace(".pdf", f"-{paper}.pdf"))
+    report = render_pdf(print_html, target, allowed_roots=[out])
+    for message in report.messages:
+        print(f"weasyprint: {message}", file=sys.stderr)
+    if strict and report.messages:
+        raise BuildError(f"WeasyPrint reported {len(report.messages)} problem(s) rendering {target.name}")
+    print(f"handbook: wrote {target} ({report.pages} pages)")
+    return target
+
+
+def publish_downloads(out: Path) -> None:
+    """Copy the PDFs into the site, where its download links point."""
+    downloads = out / "html" / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    for pdf in [*(out / "pdf").glob("*.pdf"), *(out / "sheet").glob("*.pdf")]:
+        shutil.copy2(pdf, downloads / pdf.name)
+
+
+def run(command: str, *, paper: str = "letter", out: str | None = None, strict: bool = True) -> int:
+    out_dir = Path(out).resolve() if out else build_dir()
+    if command in {"pdf", "build"} and not harfbuzz_subset_available():
+        print(HARFBUZZ_HINT, file=sys.stderr)
+    try:
+        if command in {"html", "build"}:
+            sphinx("html", out_dir, strict=strict)
+        if command in {"pdf", "build"}:
+            build_pdf(out_dir, paper=paper, strict=strict)
+        if command == "build":
+            from .sheet import build_default_sheets  # noqa: PLC0415
+
+            build_default_sheets(out_dir / "sheet")
+        if command in {"html", "build"}:
+            publish_downloads(out_dir)
+    except BuildError as err:
+        print(f"handbook: {err}", file=sys.stderr)
+        return 1
+    return 0

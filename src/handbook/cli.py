@@ -1,0 +1,52 @@
+"""The ``handbook`` command: build the site, the PDF handbook and patient sheets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--paper", choices=("letter", "a4"), default="letter", help="paper size of the PDF")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: build/)")
+    parser.add_argument("--lenient", action="store_true", help="let Sphinx warnings pass (default: -W --keep-going -n)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="handbook", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_text in (
+        ("build", "build everything: the site, the PDF handbook and the blank patient sheets"),
+        ("html", "build the site into build/html"),
+        ("pdf", "build the PDF handbook into build/pdf"),
+    ):
+        _add_build_options(sub.add_parser(name, help=help_text, description=help_text))
+    from .sheet.cli import add_sheet_parser  # noqa: PLC0415 - keeps `handbook --help` light
+
+    add_sheet_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        if args.command == "sheet":
+            from .sheet.cli import run_sheet  # noqa: PLC0415
+
+            return run_sheet(args)
+        from . import build  # noqa: PLC0415
+
+        return build.run(args.command, paper=args.paper, out=args.out, strict=not args.lenient)
+    except UsageError as err:
+        print(f"handbook: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

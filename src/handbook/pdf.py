@@ -1,0 +1,91 @@
+"""Render the print document to a tagged PDF with WeasyPrint, reading only the project's files."""
+
+from __future__ import annotations
+
+import ctypes.util
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .fetcher import SafeFetcher
+from .paths import ASSETS_DIR
+
+PRINT_CSS = ASSETS_DIR / "print" / "handbook.css"
+HARFBUZZ_HINT = ("handbook: hint: install Debian's libharfbuzz-subset0 "
+                 "(apt-get install libharfbuzz-subset0) to render PDFs about 8x faster")
+# WeasyPrint's own notice that it fell back to fontTools: we say it once, our way, instead.
+_QUIET = ("hb-subset", "will be unsupported", "fontTools")
+
+
+@dataclass
+class RenderReport:
+    """What WeasyPrint said while rendering; tests assert it is empty."""
+
+    messages: list[str] = field(default_factory=list)
+    pages: int = 0
+
+    @property
+    def anchor_problems(self) -> list[str]:
+        return [m for m in self.messages if "anchor" in m.lower()]
+
+
+class _Collector(logging.Handler):
+    def __init__(self, report: RenderReport) -> None:
+        super().__init__(logging.WARNING)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not any(q in message for q in _QUIET):
+            self.report.messages.append(message)
+
+
+@contextmanager
+def collect_weasyprint_logs(report: RenderReport) -> Iterator[None]:
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # its INFO lines are noise in a build log
+    logger = logging.getLogger("weasyprint")
+    handler = _Collector(report)
+    old_propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False  # reported by the caller, not printed twice
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+
+
+def harfbuzz_subset_available() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+def write_atomically(data: bytes, target: Path) -> None:
+    """Write to a temporary file beside the target, then rename: readers never see half a PDF."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
+    """Render ``print_html`` (a file inside an allowed root) to ``target`` as PDF/UA-1."""
+    from weasyprint import HTML  # noqa: PLC0415 - slow import, only when rendering
+
+    report = RenderReport()
+    fetcher = SafeFetcher([*allowed_roots, ASSETS_DIR], strict=True)
+    with collect_weasyprint_logs(report):
+        document = HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
+                        url_fetcher=fetcher).render()
+        report.pages = len(document.pages)
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook")
+    write_atomically(data, target)
+    return report
