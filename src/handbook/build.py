@@ -31,9 +31,9 @@ def build_date() -> str:
     return moment.date().isoformat()
 
 
-def sphinx(builder: str, out: Path, *, strict: bool = True, extra: list[str] | None = None) -> None:
-    args = ["-b", builder, "-q", "-d", str(out / "doctrees" / builder), *(STRICT if strict else []),
-            *(extra or []), str(SOURCE_DIR), str(out / builder)]
+def sphinx(builder: str, out: Path, *, sphinxopts: list[str] | None = None) -> None:
+    opts = STRICT if sphinxopts is None else sphinxopts
+    args = ["-b", builder, "-q", "-d", str(out / "doctrees" / builder), *opts, str(SOURCE_DIR), str(out / builder)]
     if build_main(args) != 0:
         raise BuildError(f"sphinx-build -b {builder} failed (see the warnings above)")
 
@@ -53,8 +53,9 @@ def book_info(paper: str) -> BookInfo:
     )
 
 
-def build_pdf(out: Path, *, paper: str = "letter", strict: bool = True) -> Path:
-    sphinx("singlehtml", out, strict=strict)
+def build_pdf(out: Path, *, paper: str = "letter", sphinxopts: list[str] | None = None) -> Path:
+    sphinx("singlehtml", out, sphinxopts=sphinxopts)
+    strict = "-W" in (STRICT if sphinxopts is None else sphinxopts)
     print_dir = out / "print"
     print_dir.mkdir(parents=True, exist_ok=True)
     document = compose(read_singlehtml(out / "singlehtml"), book_info(paper), PRINT_CSS.as_uri())
@@ -62,6 +63,8 @@ def build_pdf(out: Path, *, paper: str = "letter", strict: bool = True) -> Path:
     print_html.write_text(document, encoding="utf-8")
     target = out / "pdf" / (PDF_NAME if paper == "letter" else PDF_NAME.replace(".pdf", f"-{paper}.pdf"))
     report = render_pdf(print_html, target, allowed_roots=[out])
+    # Kept beside the print document so tests (and people) can see WeasyPrint said nothing.
+    (print_dir / f"weasyprint-{paper}.log").write_text("".join(f"{m}\n" for m in report.messages), encoding="utf-8")
     for message in report.messages:
         print(f"weasyprint: {message}", file=sys.stderr)
     if strict and report.messages:
@@ -78,15 +81,15 @@ def publish_downloads(out: Path) -> None:
         shutil.copy2(pdf, downloads / pdf.name)
 
 
-def run(command: str, *, paper: str = "letter", out: str | None = None, strict: bool = True) -> int:
+def run(command: str, *, paper: str = "letter", out: str | None = None, sphinxopts: list[str] | None = None) -> int:
     out_dir = Path(out).resolve() if out else build_dir()
     if command in {"pdf", "build"} and not harfbuzz_subset_available():
         print(HARFBUZZ_HINT, file=sys.stderr)
     try:
         if command in {"html", "build"}:
-            sphinx("html", out_dir, strict=strict)
+            sphinx("html", out_dir, sphinxopts=sphinxopts)
         if command in {"pdf", "build"}:
-            build_pdf(out_dir, paper=paper, strict=strict)
+            build_pdf(out_dir, paper=paper, sphinxopts=sphinxopts)
         if command == "build":
             from .sheet import build_default_sheets  # noqa: PLC0415
 

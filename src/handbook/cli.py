@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -16,7 +17,8 @@ class UsageError(Exception):
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", choices=("letter", "a4"), default="letter", help="paper size of the PDF")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: build/)")
-    parser.add_argument("--lenient", action="store_true", help="let Sphinx warnings pass (default: -W --keep-going -n)")
+    parser.add_argument("--sphinxopts", default="-W --keep-going -n", metavar="OPTS",
+                        help="options passed to sphinx-build (default: %(default)s); without -W, warnings pass")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -44,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sheet(args)
         from . import build  # noqa: PLC0415
 
-        return build.run(args.command, paper=args.paper, out=args.out, strict=not args.lenient)
+        return build.run(args.command, paper=args.paper, out=args.out, sphinxopts=shlex.split(args.sphinxopts))
     except UsageError as err:
         print(f"handbook: {err}", file=sys.stderr)
         return 2

@@ -13,11 +13,12 @@ from handbook import __version__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import dosing_tables, evidence, facts, keypoints, singlehtml_fix  # noqa: PLC0415
+    from . import citations_check, dosing_tables, evidence, facts, keypoints, singlehtml_fix  # noqa: PLC0415
 
     facts.setup_facts(app)
     dosing_tables.setup_dosing_tables(app)
     evidence.setup_evidence(app)
     keypoints.setup_keypoints(app)
     singlehtml_fix.setup_singlehtml_fix(app)
+    citations_check.setup_citations_check(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

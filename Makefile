@@ -1,0 +1,55 @@
+# Makefile for the ketamine handbook, in Sphinx's conventional shape.
+# `make` sets up .venv and builds everything into build/; `make test` runs the tests.
+
+SPHINXOPTS    ?= -W --keep-going -n
+SOURCEDIR     = source
+BUILDDIR      = build
+PAPER         ?= letter
+PYTHON3       ?= python3
+VENV          = .venv
+PY            = $(VENV)/bin/python
+HANDBOOK      = $(VENV)/bin/handbook
+STAMP         = $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := all
+.PHONY: help all html pdf sheet test check clean live bench
+
+help:  ## Show this list of targets
+	@echo "Targets (PAPER=letter|a4, SPHINXOPTS=\"$(SPHINXOPTS)\"):"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON3) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+all: $(STAMP)  ## Build the site, the PDF handbook and the blank patient sheets into build/
+	$(HANDBOOK) build --paper $(PAPER) --sphinxopts "$(SPHINXOPTS)"
+
+html: $(STAMP)  ## Build the site into build/html
+	$(HANDBOOK) html --sphinxopts "$(SPHINXOPTS)"
+
+pdf: $(STAMP)  ## Build the PDF handbook into build/pdf (PAPER=a4 for A4)
+	$(HANDBOOK) pdf --paper $(PAPER) --sphinxopts "$(SPHINXOPTS)"
+
+sheet: $(STAMP)  ## Build the blank patient sheet into build/sheet
+	$(HANDBOOK) sheet -o $(BUILDDIR)/sheet/patient-sheet-$(PAPER).pdf --paper $(PAPER)
+
+test: $(STAMP)  ## Run the tests (they build the handbook themselves, in a temporary folder)
+	$(PY) -m pytest
+
+check: $(STAMP)  ## ruff, then a strict Sphinx build (-W --keep-going -n)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/sphinx-build -b html -W --keep-going -n -q $(SOURCEDIR) $(BUILDDIR)/check-html
+
+live: $(STAMP)  ## Preview the site with live reload (sphinx-autobuild)
+	$(PY) -m pip install --quiet -e ".[live]"
+	$(VENV)/bin/sphinx-autobuild $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/live-html
+
+bench: $(STAMP)  ## Measure build and sheet speed; writes build/bench/results.md
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) -m handbook.bench
+
+clean:  ## Remove build/ (keeps .venv)
+	rm -rf $(BUILDDIR)

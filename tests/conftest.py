@@ -1,0 +1,62 @@
+"""Shared fixtures: the real handbook, built once per test session, and Sphinx test roots."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+collect_ignore = ["roots"]
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+BUILD_EPOCH = "1767225600"  # 2026-01-01: fixed so the cover's build date is predictable
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return Path(__file__).resolve().parent / "roots"
+
+
+@dataclass(frozen=True)
+class Built:
+    out: Path
+    log: str
+
+    @property
+    def html(self) -> Path:
+        return self.out / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.out / "pdf" / "ketamine-handbook.pdf"
+
+    @property
+    def print_html(self) -> Path:
+        return self.out / "print" / "handbook.html"
+
+    @property
+    def sheets(self) -> Path:
+        return self.out / "sheet"
+
+
+def run_handbook(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """The real CLI, as a user runs it."""
+    result = subprocess.run([sys.executable, "-m", "handbook", *args], capture_output=True, text=True,
+                            env={**os.environ, **(env or {})}, cwd=ROOT, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"handbook {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """`handbook build` of the real sources, strict (-W --keep-going -n), once per session."""
+    out = tmp_path_factory.mktemp("build")
+    result = run_handbook("build", "--out", str(out), env={"SOURCE_DATE_EPOCH": BUILD_EPOCH})
+    return Built(out=out, log=result.stdout + result.stderr)
