@@ -222,9 +222,12 @@ class DosingData:
             return derived[key]
         node: Any = self.raw
         for part in name.split("."):
-            if not isinstance(node, Mapping) or part not in node:
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]  # one item of a list: ``oral.fixed_doses_mg.2``
+            elif isinstance(node, Mapping) and part in node:
+                node = node[part]
+            else:
                 raise KeyError(f"no value {name!r} in {self.origin}")
-            node = node[part]
         return node
 
 

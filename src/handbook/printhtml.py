@@ -135,7 +135,7 @@ def _document(info: BookInfo, stylesheet_url: str, contents: str, body: str) -> 
     e = html.escape
     running = (
         "@page { size: %s; }\n"
-        '@page :left, :right { @bottom-left { content: "Edition %s \\00B7 last reviewed %s"; } }'
+        '@page :left, :right { @bottom-left { content: "Edition %s · last reviewed %s"; } }'
         % (info.paper, _css_string(info.edition), _css_string(info.last_reviewed))
     )
     return f"""<!DOCTYPE html>
@@ -156,11 +156,9 @@ def _document(info: BookInfo, stylesheet_url: str, contents: str, body: str) -> 
 <p class="cover-audience">{e(info.audience)}</p>
 <h1 class="cover-title">{e(info.title)}</h1>
 <p class="cover-subtitle">{e(info.subtitle)}</p>
-<dl class="cover-facts">
-<dt>Edition</dt><dd>{e(info.edition)}</dd>
-<dt>Built</dt><dd>{e(info.build_date)}</dd>
-<dt>Last reviewed</dt><dd>{e(info.last_reviewed)}</dd>
-</dl>
+<p class="cover-facts"><strong>Edition</strong> {e(info.edition)}<br>
+<strong>Built</strong> {e(info.build_date)}<br>
+<strong>Last reviewed</strong> {e(info.last_reviewed)}</p>
 <p class="cover-note">Off-label use of a controlled medicine is discussed throughout. Check every dose against
 the current data file and local rules before prescribing.</p>
 </section>

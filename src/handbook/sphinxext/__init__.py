@@ -13,10 +13,11 @@ from handbook import __version__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import citations_check, dosing_tables, evidence, facts, keypoints, singlehtml_fix  # noqa: PLC0415
+    from . import citations_check, dosing_tables, downloads, evidence, facts, keypoints, singlehtml_fix  # noqa: PLC0415
 
     facts.setup_facts(app)
     dosing_tables.setup_dosing_tables(app)
+    downloads.setup_downloads(app)
     evidence.setup_evidence(app)
     keypoints.setup_keypoints(app)
     singlehtml_fix.setup_singlehtml_fix(app)

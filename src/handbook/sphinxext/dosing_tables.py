@@ -63,7 +63,7 @@ def titration_rows(data: DosingData) -> list[list[str]]:
 
 class TitrationSteps(SphinxDirective):
     def run(self) -> list[nodes.Node]:
-        data = dosing_for(self.env.app)
+        data = dosing_for(self.env)
         reg = data.regimen
         caption = (f"Intranasal titration with the compounded spray "
                    f"({format_quantity(reg.concentration_mg_per_ml, 'mg/mL')}, "
@@ -77,7 +77,7 @@ class TitrationSteps(SphinxDirective):
 
 class RouteEquivalents(SphinxDirective):
     def run(self) -> list[nodes.Node]:
-        data = dosing_for(self.env.app)
+        data = dosing_for(self.env)
         fractions = data.section("bioavailability")
         rows = [
             [ROUTE_NAMES[route].capitalize(), format_number(fractions[route] * 100) + "%", format_quantity(mg, "mg")]
@@ -96,7 +96,7 @@ class DoseChart(SphinxDirective):
     """A figure with the SVG inlined as a data URI: no generated file in the source tree, one request fewer."""
 
     def run(self) -> list[nodes.Node]:
-        data = dosing_for(self.env.app)
+        data = dosing_for(self.env)
         svg, alt = route_equivalents_svg(data)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         figure = nodes.figure(classes=["dose-chart"])

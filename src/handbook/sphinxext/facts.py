@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
@@ -22,9 +23,9 @@ logger = logging.getLogger(__name__)
 _CACHE: dict[tuple[Path, float], DosingData] = {}
 
 
-def dosing_for(app: Sphinx) -> DosingData:
+def dosing_for(env: BuildEnvironment) -> DosingData:
     """The dosing data named by ``handbook_dosing_file`` (relative to the source folder), read once."""
-    path = (Path(app.srcdir) / app.config.handbook_dosing_file).resolve()
+    path = (Path(env.srcdir) / env.config.handbook_dosing_file).resolve()
     key = (path, path.stat().st_mtime)
     if key not in _CACHE:
         _CACHE[key] = load_dosing(path)
@@ -48,7 +49,7 @@ class FactRole(SphinxRole):
         name, _, unit = self.text.strip().partition(" ")
         self.env.note_dependency(str(Path(self.env.srcdir) / self.config.handbook_dosing_file))
         try:
-            text = render_value(dosing_for(self.env.app).lookup(name), unit.strip())
+            text = render_value(dosing_for(self.env).lookup(name), unit.strip())
         except (KeyError, TypeError, ValueError, DosingDataError) as err:
             logger.warning("{fact}: %s", err.args[0] if err.args else err, location=self.get_location(),
                            type="handbook", subtype="fact")

@@ -1,0 +1,79 @@
+"""The HTML site: every page built, every internal link lands, the PDF offered for download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+CHAPTERS = [
+    "at-a-glance", "quick-reference", "screening",
+    "chapters/01-getting-ketamine", "chapters/02-finding-a-prescriber", "chapters/03-how-to-prescribe",
+    "chapters/04-safety", "chapters/05-effectiveness", "chapters/06-routes", "chapters/07-dose",
+    "chapters/08-duration-and-maintenance", "chapters/09-ketamine-assisted-psychotherapy",
+    "chapters/10-mechanism", "chapters/11-when-to-offer",
+    "appendix/evidence-levels", "appendix/glossary", "appendix/review-notes", "appendix/changelog",
+    "appendix/references",
+]
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_chapter_page_exists_and_is_in_the_navigation(built):
+    index = _soup(built.html / "index.html")
+    nav = {a["href"].removesuffix(".html") for a in index.select(".toctree-wrapper a.reference.internal")}
+    for doc in CHAPTERS:
+        assert (built.html / f"{doc}.html").is_file(), doc
+        assert doc in nav, f"{doc} missing from the contents"
+
+
+def test_every_internal_link_lands_on_a_page_and_anchor(built):
+    broken = []
+    pages = sorted(built.html.rglob("*.html"))
+    id_cache: dict[Path, set[str]] = {}
+    for page in pages:
+        for a in _soup(page).find_all("a", href=True):
+            href = a["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("mailto:", "//")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                broken.append((page.name, href))
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if target not in id_cache:
+                    id_cache[target] = {t["id"] for t in _soup(target).find_all(id=True)}
+                if parts.fragment not in id_cache[target]:
+                    broken.append((page.name, href))
+    assert not broken, broken[:10]
+
+
+def test_site_offers_the_pdf_handbook_and_patient_sheets(built):
+    index = _soup(built.html / "index.html")
+    link = index.find("a", href="downloads/ketamine-handbook.pdf")
+    assert link is not None and (built.html / "downloads" / "ketamine-handbook.pdf").is_file()
+    for paper in ("letter", "a4"):
+        assert (built.html / "downloads" / f"patient-sheet-{paper}.pdf").is_file()
+    dose = (built.html / "chapters" / "07-dose.html").read_text(encoding="utf-8")
+    assert "../downloads/patient-sheet-letter.pdf" in dose and "../downloads/patient-sheet-a4.pdf" in dose
+
+
+def test_every_page_carries_edition_and_review_date(built):
+    from handbook import __version__
+    from handbook.dosing import load_dosing
+
+    reviewed = load_dosing().last_reviewed.isoformat()
+    for page in built.html.rglob("*.html"):
+        if page.name in {"genindex.html", "search.html"}:
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert f"Edition {__version__}" in text and reviewed in text, page
+
+
+def test_print_stylesheet_hides_navigation(built):
+    css = (built.html / "_static" / "handbook.css").read_text(encoding="utf-8")
+    assert "@media print" in css and ".sidebar-drawer" in css
