@@ -60,10 +60,10 @@ html_css_files = ["handbook.css"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
+templates_path = ["_templates"]
+html_context = {"last_reviewed": last_reviewed}
 html_theme_options = {
-    "announcement": (
-        f"Edition {__version__} · last reviewed {last_reviewed} · "
-        '<a href="downloads/ketamine-handbook.pdf">Download the PDF handbook</a>'
-    ),
+    # The text is filled in by _templates/page.html (it needs pathto for the link).
+    "announcement": "edition",
     "navigation_with_keys": True,
 }

@@ -1,0 +1,169 @@
+"""Helpers for the real-reader tests: a local web server, headless Chromium, axe-core, PDF words."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+AXE_JS = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+# Exactly the issue's flags, plus no QUIC; the profile folder is added per run.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-quic")
+# In CI a missing browser is a failure, not a skip (.ci/run sets this).
+REQUIRE_ENV = "HANDBOOK_REQUIRE_BROWSER"
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, with the command that fixes it; None when they can."""
+    try:
+        import selenium  # noqa: F401, PLC0415
+    except ImportError:
+        return "Selenium is not installed: pip install -e '.[test]'"
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        return "Chromium is missing: apt-get install chromium chromium-driver"
+    if not AXE_JS.exists():
+        return "axe-core is missing: npm ci --prefix tests/browser (needs nodejs and npm)"
+    return None
+
+
+def missing_tool(*names: str) -> str | None:
+    lacking = [name for name in names if shutil.which(name) is None]
+    return f"{', '.join(lacking)} missing: apt-get install poppler-utils" if lacking else None
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; fail when the environment promised the tools (CI)."""
+    if os.environ.get(REQUIRE_ENV):
+        pytest.fail(f"{reason} ({REQUIRE_ENV} is set, so this is a failure)")
+    pytest.skip(reason)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL (ending in /)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def start_chromium(profile: Path):  # -> selenium.webdriver.Chrome
+    """Debian's Chromium through Debian's chromedriver: Selenium Manager never downloads anything."""
+    from selenium import webdriver  # noqa: PLC0415 - optional dependency, checked by missing_browser()
+    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def set_viewport(driver, width: int, height: int, *, mobile: bool) -> None:
+    """An exact CSS viewport (a window size would include the browser's own frame)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
+
+def set_color_scheme(driver, scheme: str) -> None:
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+
+
+_AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, arguments[0])
+  .then(r => done({
+    violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                        nodes: v.nodes.map(n => n.target.join(' '))})),
+    ran: [...r.passes, ...r.violations, ...r.incomplete].map(v => v.id),
+    incomplete: r.incomplete.map(v => ({id: v.id, count: v.nodes.length})),
+  }))
+  .catch(e => done({error: String(e)}));
+"""
+
+
+def run_axe(driver, axe_source: str, options: dict | None = None) -> dict:
+    """axe-core inside the loaded page; returns violations (id, impact, nodes), the rules that ran, incompletes."""
+    if not driver.execute_script("return typeof window.axe !== 'undefined'"):
+        driver.execute_script(axe_source)
+    result = driver.execute_async_script(_AXE_RUN, options or {})
+    if "error" in result:
+        raise AssertionError(f"axe-core failed in {driver.current_url}: {result['error']}")
+    return result
+
+
+def site_pages(html_dir: Path) -> list[str]:
+    """Every built HTML page, relative to the site root (Sphinx's own folders such as _static left out)."""
+    pages = []
+    for path in sorted(html_dir.rglob("*.html")):
+        rel = path.relative_to(html_dir)
+        if not any(part.startswith("_") for part in rel.parts[:-1]):
+            pages.append(rel.as_posix())
+    return pages
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    page_width: float
+    page_height: float
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+    text: str
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', re.S)
+
+
+def pdf_words(pdf: Path) -> list[Word]:
+    """Every word with its box, in points from the top left, from poppler's ``pdftotext -bbox``."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = []
+    for number, page in enumerate(_PAGE.finditer(out), start=1):
+        width, height = float(page[1]), float(page[2])
+        for word in _WORD.finditer(page[3]):
+            x0, y0, x1, y1 = (float(word[i]) for i in range(1, 5))
+            words.append(Word(number, width, height, x0, y0, x1, y1, unescape(word[5])))
+    return words
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed, case folded: for comparing a page's text with a PDF's."""
+    return " ".join(text.split()).casefold()

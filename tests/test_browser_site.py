@@ -1,0 +1,286 @@
+"""The built site in a real browser (headless Chromium): accessibility, phones, and printing a page.
+
+Needs Debian's chromium and chromium-driver, and axe-core from npm (``npm ci --prefix tests/browser``);
+without them these tests skip and say how to install them (in CI, HANDBOOK_REQUIRE_BROWSER=1 makes that a
+failure). Screenshots go to ``<build>/screenshots/`` and, when set, to $HANDBOOK_SCREENSHOTS_DIR.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    AXE_JS,
+    missing_browser,
+    missing_tool,
+    pdf_text,
+    pdf_words,
+    run_axe,
+    serve,
+    set_color_scheme,
+    set_viewport,
+    site_pages,
+    skip_or_fail,
+    squash,
+    start_chromium,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = (390, 844)
+DESKTOP = (1280, 900)
+SCREENSHOT_PAGES = {"landing": "index.html", "dosing": "chapters/07-dose.html",
+                    "references": "appendix/references.html"}
+BLOCKING = {"serious", "critical"}
+# Structure rules that must hold on every page whatever axe's impact rating of them.
+ALWAYS = {"heading-order", "empty-heading", "image-alt", "svg-img-alt", "role-img-alt", "color-contrast"}
+
+
+@dataclass
+class Site:
+    base: str
+    pages: list[str]
+    out: Path
+
+    def url(self, page: str) -> str:
+        return self.base + page
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    reason = missing_browser()
+    if reason:
+        skip_or_fail(reason)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def site(chromium, built) -> Iterator[Site]:  # chromium first: no build when the browser is missing
+    pages = site_pages(built.html)
+    with serve(built.html) as base:
+        yield Site(base=base, pages=pages, out=built.out)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def load(driver, site: Site, page: str, *, size: tuple[int, int], mobile: bool = False, scheme: str = "light") -> None:
+    set_viewport(driver, *size, mobile=mobile)
+    set_color_scheme(driver, scheme)
+    driver.get(site.url(page))
+    driver.execute_script("return document.fonts.ready.then(() => true)")
+
+
+def test_every_source_page_is_built_and_checked(site: Site) -> None:
+    """The page list the tests walk is the real one: one page per source document, plus index and search."""
+    source = Path(__file__).resolve().parents[1] / "source"
+    expected = {p.relative_to(source).with_suffix(".html").as_posix()
+                for p in source.rglob("*.md") if not any(part.startswith("_") for part in p.parts)}
+    assert expected <= set(site.pages), f"source documents without a built page: {sorted(expected - set(site.pages))}"
+    assert {"genindex.html", "search.html"} <= set(site.pages)
+
+
+def test_axe_finds_no_serious_or_critical_violations(chromium, site: Site, axe_source: str) -> None:
+    """axe-core (all its rules, colour contrast included) in every page, desktop and phone widths."""
+    failures: dict[str, list[str]] = {}  # one line per problem, with every page where it occurs
+    counts, incomplete = {}, {}
+    pages = [*site.pages, "search.html?q=ketamine"]  # the search page as a reader sees it, with results
+    for size, mobile in ((DESKTOP, False), (PHONE, True)):
+        for page in pages:
+            load(chromium, site, page, size=size, mobile=mobile)
+            if page.startswith("search.html?"):
+                chromium.execute_script("return new Promise(r => { const t = Date.now(); (function w() {"
+                                        " if (document.querySelector('#search-results li') || Date.now() - t > 5000)"
+                                        " r(); else setTimeout(w, 50); })(); })")
+            result = run_axe(chromium, axe_source)
+            assert "color-contrast" in result["ran"] or page.startswith("search.html"), f"{page}: contrast not checked"
+            bad = [v for v in result["violations"] if v["impact"] in BLOCKING or v["id"] in ALWAYS]
+            counts[f"{page}@{size[0]}"] = len(result["violations"])
+            incomplete.update({f"{page}@{size[0]}:{i['id']}": i["count"] for i in result["incomplete"]})
+            for v in bad:
+                nodes = f"{', '.join(v['nodes'][:3])}{' …' if len(v['nodes']) > 3 else ''}"
+                failures.setdefault(f"{v['id']} ({v['impact']}: {v['help']}) on {nodes}", []).append(
+                    f"{page}@{size[0]}px")
+    print(f"axe: {sum(counts.values())} violations of any impact over {len(counts)} page loads; "
+          f"incomplete: {incomplete}")
+    assert not failures, "axe-core violations:\n" + "\n".join(
+        f"- {problem}\n    in {', '.join(pages)}" for problem, pages in failures.items())
+
+
+def test_text_contrast_in_dark_mode(chromium, site: Site, axe_source: str) -> None:
+    """furo follows the reader's dark-mode setting; text contrast (≥ 4.5:1) must hold there too."""
+    failures = []
+    for page in site.pages:
+        load(chromium, site, page, size=DESKTOP, scheme="dark")
+        assert chromium.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+        result = run_axe(chromium, axe_source, {"runOnly": ["color-contrast"]})
+        failures += [f"{page}: {', '.join(v['nodes'][:6])}" for v in result["violations"]]
+    assert not failures, "text below 4.5:1 contrast in dark mode:\n" + "\n".join(failures)
+
+
+_HEADINGS = """
+const main = document.querySelector('article[role=main]') || document.querySelector('main') || document.body;
+return Array.from(main.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]'))
+  .filter(h => h.getClientRects().length)
+  .map(h => [h.matches('[role=heading]') ? Number(h.getAttribute('aria-level') || 2) : Number(h.tagName[1]),
+             h.textContent.trim().replace(/\\s+/g, ' ').replace(/[#¶]$/, '')]);
+"""
+
+
+def test_headings_in_order(chromium, site: Site) -> None:
+    """In each page's content: one h1, first; no level skipped on the way down (h2 → h4)."""
+    failures = []
+    for page in site.pages:
+        load(chromium, site, page, size=DESKTOP)
+        headings = chromium.execute_script(_HEADINGS)
+        if not headings:
+            if page != "search.html":  # the empty search form has no content headings (see the report)
+                failures.append(f"{page}: no headings")
+            continue
+        levels = [level for level, _ in headings]
+        if levels[0] != 1 or levels.count(1) != 1:
+            failures.append(f"{page}: expected one h1 first, got levels {levels[:8]}")
+        failures += [f"{page}: h{prev} → h{level} “{text}”"
+                     for prev, (level, text) in zip(levels, headings[1:], strict=False) if level > prev + 1]
+    assert not failures, "heading order:\n" + "\n".join(failures)
+
+
+_UNLABELLED = """
+function named(el) {
+  if (el.tagName === 'IMG') return (el.getAttribute('alt') || '').trim() !== ''
+                                   || el.getAttribute('role') === 'presentation';
+  if ((el.getAttribute('aria-label') || '').trim()) return true;
+  const ids = (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+  if (ids.some(id => (document.getElementById(id)?.textContent || '').trim())) return true;
+  const title = el.querySelector(':scope > title');
+  return !!(title && title.textContent.trim()) || (el.getAttribute('alt') || '').trim() !== '';
+}
+const candidates = document.querySelectorAll(
+  'img, [role=img], object, canvas, embed, article svg:not([aria-hidden=true]), figure svg');
+return Array.from(candidates).filter(el => !named(el) && !el.closest('[aria-hidden=true]'))
+  .map(el => el.outerHTML.slice(0, 160));
+"""
+
+
+def test_every_image_and_chart_has_alt_text(chromium, site: Site) -> None:
+    failures = []
+    for page in site.pages:
+        load(chromium, site, page, size=DESKTOP)
+        failures += [f"{page}: {html}" for html in chromium.execute_script(_UNLABELLED)]
+    assert not failures, "images or charts without alt text:\n" + "\n".join(failures)
+    load(chromium, site, SCREENSHOT_PAGES["dosing"], size=DESKTOP)
+    chart_alt = chromium.execute_script("return Array.from(document.querySelectorAll('figure img'), i => i.alt)")
+    assert chart_alt, "the dosing chapter has no chart: this test checks nothing"
+    assert all("mg" in alt for alt in chart_alt), f"the chart's alt text does not give the doses: {chart_alt}"
+
+
+_SIDEWAYS = """
+const out = [];
+for (const el of document.querySelectorAll('body *')) {
+  if (el.closest('pre, .highlight') || !el.getClientRects().length) continue;
+  const overflow = getComputedStyle(el).overflowX;
+  if ((overflow === 'auto' || overflow === 'scroll') && el.scrollWidth > el.clientWidth + 1)
+    out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${el.scrollWidth} > ${el.clientWidth} px)`);
+}
+return [document.documentElement.scrollWidth, window.innerWidth, out];
+"""
+
+
+def test_no_horizontal_scrolling_on_a_phone(chromium, site: Site) -> None:
+    """At 390 px nothing scrolls sideways: not the page, and not a box inside it (code blocks excepted)."""
+    failures = []
+    for page in site.pages:
+        load(chromium, site, page, size=PHONE, mobile=True)
+        scroll_width, inner_width, boxes = chromium.execute_script(_SIDEWAYS)
+        assert inner_width == PHONE[0]
+        if scroll_width > inner_width:
+            failures.append(f"{page}: the page is {scroll_width} px wide in a {inner_width} px window")
+        failures += [f"{page}: {box} scrolls sideways" for box in boxes]
+    assert not failures, "horizontal scrolling at 390 px:\n" + "\n".join(failures)
+
+
+def test_screenshots_at_phone_and_desktop_widths(chromium, site: Site) -> None:
+    """Whole-page screenshots for people to look at; written under the build folder (and $HANDBOOK_SCREENSHOTS_DIR)."""
+    from PIL import Image  # noqa: PLC0415
+
+    targets = [site.out / "screenshots"]
+    if os.environ.get("HANDBOOK_SCREENSHOTS_DIR"):
+        targets.append(Path(os.environ["HANDBOOK_SCREENSHOTS_DIR"]))
+    for folder in targets:
+        folder.mkdir(parents=True, exist_ok=True)
+    for name, page in SCREENSHOT_PAGES.items():
+        for size, mobile in ((PHONE, True), (DESKTOP, False)):
+            load(chromium, site, page, size=size, mobile=mobile)
+            height = chromium.execute_script("return document.documentElement.scrollHeight")
+            shot = chromium.execute_cdp_cmd("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": size[0], "height": height, "scale": 1}})
+            first = targets[0] / f"{name}-{size[0]}.png"
+            first.write_bytes(base64.b64decode(shot["data"]))
+            for folder in targets[1:]:
+                shutil.copy2(first, folder / first.name)
+            with Image.open(first) as image:
+                assert image.width == size[0], f"{first.name} is {image.width} px wide"
+                assert image.height >= size[1] // 2, f"{first.name} is only {image.height} px tall"
+                assert len(set(image.convert("L").resize((64, 64)).getdata())) > 8, f"{first.name} looks blank"
+
+
+# Text that only furo's navigation shows (announcement, sidebars, "on this page", footer links).
+_NAVIGATION = """
+return Array.from(document.querySelectorAll(
+  '.announcement, .mobile-header, .sidebar-drawer, .toc-drawer, .related-pages, .bottom-of-page'),
+  el => el.innerText || el.textContent);
+"""
+PAPERS = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}
+MARGIN_IN = 0.5
+TOLERANCE_PT = 2.0  # glyph boxes overhang their advance by a fraction of a point
+
+
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+@pytest.mark.parametrize("page", ["chapters/07-dose.html", "chapters/01-getting-ketamine.html"])
+def test_printing_a_chapter_from_the_browser(chromium, site: Site, page: str, paper: str) -> None:
+    """Chromium's print-to-PDF: the chapter's text, no navigation or sidebar, nothing past the margins."""
+    reason = missing_tool("pdftotext")
+    if reason:
+        skip_or_fail(reason)
+    load(chromium, site, page, size=DESKTOP)
+    navigation = chromium.execute_script(_NAVIGATION)
+    article = chromium.execute_script("return document.querySelector('article[role=main]').innerText")
+    width, height = PAPERS[paper]
+    pdf = chromium.execute_cdp_cmd("Page.printToPDF", {
+        "paperWidth": width, "paperHeight": height, "marginTop": MARGIN_IN, "marginBottom": MARGIN_IN,
+        "marginLeft": MARGIN_IN, "marginRight": MARGIN_IN, "printBackground": True, "displayHeaderFooter": False})
+    target = site.out / "browser-print" / f"{Path(page).stem}-{paper}.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(base64.b64decode(pdf["data"]))
+
+    printed, article_text = squash(pdf_text(target)), squash(article)
+    nav_lines = {squash(line) for block in navigation for line in block.splitlines()}
+    only_nav = sorted(line for line in nav_lines if len(line) >= 4 and line not in article_text)
+    assert len(only_nav) >= 10, f"too few navigation lines to test with: {only_nav}"
+    leaked = [line for line in only_nav if line in printed]
+    assert not leaked, f"navigation printed with {page} ({target}): {leaked}"
+
+    article_words = {w.strip(".,;:()[]“”\"'") for w in article_text.split()} - {""}
+    printed_words = {w.strip(".,;:()[]“”\"'") for w in printed.split()}
+    missing = sorted(w for w in article_words if w.isalpha() and len(w) > 3 and w not in printed_words)
+    assert len(missing) <= len(article_words) // 100, f"article text missing from the print: {missing[:20]}"
+
+    margin = MARGIN_IN * 72 - TOLERANCE_PT
+    outside = [f"p{w.page} “{w.text}” at x {w.x_min:.0f}–{w.x_max:.0f}, y {w.y_min:.0f}–{w.y_max:.0f}"
+               for w in pdf_words(target)
+               if w.x_min < margin or w.y_min < margin
+               or w.x_max > w.page_width - margin or w.y_max > w.page_height - margin]
+    assert not outside, f"text beyond the {MARGIN_IN} in margins of {target}:\n" + "\n".join(outside[:20])
