@@ -18,10 +18,12 @@ help:  ## Show this list of targets
 	@echo "Targets (PAPER=letter|a4, SPHINXOPTS=\"$(SPHINXOPTS)\"):"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/browser/package-lock.json
 	$(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	  else echo "make: npm not found: browser tests will skip (apt-get install nodejs npm)"; fi
 	@touch $@
 
 all: $(STAMP)  ## Build the site, the PDF handbook and the blank patient sheets into build/

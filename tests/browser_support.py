@@ -31,7 +31,7 @@ REQUIRE_ENV = "HANDBOOK_REQUIRE_BROWSER"
 def missing_browser() -> str | None:
     """Why the browser tests cannot run here, with the command that fixes it; None when they can."""
     try:
-        import selenium  # noqa: F401, PLC0415
+        import selenium  # noqa: F401
     except ImportError:
         return "Selenium is not installed: pip install -e '.[test]'"
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
@@ -54,7 +54,7 @@ def skip_or_fail(reason: str) -> None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -75,8 +75,9 @@ def serve(directory: Path) -> Iterator[str]:
 
 def start_chromium(profile: Path):  # -> selenium.webdriver.Chrome
     """Debian's Chromium through Debian's chromedriver: Selenium Manager never downloads anything."""
-    from selenium import webdriver  # noqa: PLC0415 - optional dependency, checked by missing_browser()
-    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+    # Imported here: Selenium is optional until missing_browser() has said it is installed.
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
@@ -143,8 +144,8 @@ class Word:
     text: str
 
 
-_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
-_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', re.S)
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
+_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', re.DOTALL)
 
 
 def pdf_words(pdf: Path) -> list[Word]:

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 import subprocess
-from pathlib import Path
+from decimal import Decimal
 
 import pybtex.database
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import ROOT, SHARED
-from handbook.dosing import load_dosing
-from handbook.sphinxext.dosing_tables import titration_rows
-from handbook.units import format_quantity
 from pdf_support import outline, page_texts
 from test_site import CHAPTERS
 
+from handbook.dosing import load_dosing
+from handbook.sphinxext.dosing_tables import titration_rows
+from handbook.units import format_quantity
+
 SOURCES = sorted((ROOT / "source").rglob("*.md"))
-FORBIDDEN_LINKS = re.compile(r"sci-hub|libgen|z-lib|fbclid|utm_[a-z]+=|via%3Dihub|\?via=ihub", re.I)
+FORBIDDEN_LINKS = re.compile(r"sci-hub|libgen|z-lib|fbclid|utm_[a-z]+=|via%3Dihub|\?via=ihub", re.IGNORECASE)
 # A dose, volume, pressure or price typed as digits: these must come from the data file ({fact}).
 TYPED_FIGURE = re.compile(r"(?<![\w.{`])\d[\d,.]*\s?(?:mg/kg|mg|mL|mmHg)\b|\$\d")
 

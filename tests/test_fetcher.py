@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from handbook.fetcher import FatalRefusal, RefusedURL, SafeFetcher
+from handbook.fetcher import FatalRefusalError, RefusedURLError, SafeFetcher
 
 
 @pytest.fixture
@@ -29,18 +29,18 @@ def sandbox(tmp_path):
 ])
 def test_refuses_network_and_system_files(sandbox, url):
     root, _ = sandbox
-    with pytest.raises(RefusedURL):
+    with pytest.raises(RefusedURLError):
         SafeFetcher([root]).fetch(url)
 
 
 def test_refuses_a_symlink_or_dotdot_leading_outside(sandbox):
-    root, outside = sandbox
+    root, _ = sandbox
     fetcher = SafeFetcher([root])
-    with pytest.raises(RefusedURL, match="outside"):
+    with pytest.raises(RefusedURLError, match="outside"):
         fetcher.fetch((root / "escape.css").as_uri())
-    with pytest.raises(RefusedURL, match="outside"):
+    with pytest.raises(RefusedURLError, match="outside"):
         fetcher.fetch(root.as_uri() + "/../secret.txt")
-    with pytest.raises(RefusedURL, match="regular file"):
+    with pytest.raises(RefusedURLError, match="regular file"):
         fetcher.fetch(root.as_uri())
 
 
@@ -55,7 +55,7 @@ def test_strict_mode_stops_a_real_render_that_reaches_out(sandbox):
     root, _ = sandbox
     page = '<html lang="en"><title>t</title><img src="https://example.org/x.png" alt="x"></html>'
     fetcher = SafeFetcher([root], strict=True)
-    with pytest.raises(FatalRefusal):
+    with pytest.raises(FatalRefusalError):
         HTML(string=page, base_url=str(root / "index.html"), url_fetcher=fetcher).write_pdf()
     assert fetcher.refused == ["https://example.org/x.png"]
 

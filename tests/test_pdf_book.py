@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
+from pdf_support import outline, page_size, page_texts, word_boxes
 from pypdf import PdfReader
 
 from handbook import __version__
 from handbook.dosing import load_dosing
-from pdf_support import outline, page_size, page_texts, word_boxes
 
 MM = 72 / 25.4
 
@@ -27,7 +27,7 @@ def test_contents_page_numbers_match_where_chapters_start(built):
     texts = page_texts(built.pdf)
     marks = {title: page + 1 for depth, title, page in outline(built.pdf) if depth == 0}
     contents = "\n".join(t for t in texts[1:4] if "Contents" in t)
-    entries = re.findall(r"^(?:\d+\s+)?(.+?)[\s.]*\.\s*(\d+)\s*$", contents, flags=re.M)
+    entries = re.findall(r"^(?:\d+\s+)?(.+?)[\s.]*\.\s*(\d+)\s*$", contents, flags=re.MULTILINE)
     assert len(entries) >= 15, contents[:500]
     checked = 0
     for title, number in entries:
@@ -132,6 +132,6 @@ def test_citations_link_to_references_that_show_doi_or_pmid(built):
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
-            if annot.get("/Subtype") == "/Link" and "/Dest" in annot or "/A" in annot and annot["/A"].get("/S") == "/GoTo":
+            if (annot.get("/Subtype") == "/Link" and "/Dest" in annot) or ("/A" in annot and annot["/A"].get("/S") == "/GoTo"):
                 internal_links += 1
     assert internal_links > 100

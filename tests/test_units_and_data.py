@@ -1,6 +1,7 @@
 """Numbers as printed, and the dosing data's arithmetic."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -50,12 +51,12 @@ def test_route_equivalents_for_the_reference_patient():
 def test_course_total_and_recreational_exposure_are_computed_not_typed():
     data = load_dosing()
     assert data.iv_course_cumulative_mg == 8 * 35  # 280 mg, not the source's "about 3 g"
-    assert data.recreational_lifetime_g == Decimal("6") * 52 * Decimal("6.5") * Decimal("3.5")
+    assert data.recreational_lifetime_g == Decimal(6) * 52 * Decimal("6.5") * Decimal("3.5")
 
 
 def test_a_broken_data_file_names_the_field(tmp_path):
     bad = tmp_path / "dosing.toml"
-    text = (load_dosing().origin and open(load_dosing().origin, encoding="utf-8").read())
+    text = Path(load_dosing().origin).read_text(encoding="utf-8")
     bad.write_text(text.replace("concentration_mg_per_ml = 100", "concentration_mg_per_ml = -5"), encoding="utf-8")
-    with pytest.raises(DosingDataError, match="spray.concentration_mg_per_ml"):
+    with pytest.raises(DosingDataError, match=r"spray\.concentration_mg_per_ml"):
         load_dosing(bad)

@@ -16,7 +16,7 @@ PMC = "https://pmc.ncbi.nlm.nih.gov/articles/"
 class HandbookStyle(UnsrtStyle):
     default_sorting_style = "author_year_title"
 
-    def format_web_refs(self, e):  # noqa: ANN001, ANN201 - pybtex's template signature
+    def format_web_refs(self, e):
         pmid, pmcid = field("pmid", raw=True), field("pmcid", raw=True)
         parts = [
             optional[self.format_doi(e)],

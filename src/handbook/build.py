@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import sys
@@ -83,6 +84,9 @@ def publish_downloads(out: Path) -> None:
 
 def run(command: str, *, paper: str = "letter", out: str | None = None, sphinxopts: list[str] | None = None) -> int:
     out_dir = Path(out).resolve() if out else build_dir()
+    # Sphinx's logging setup would otherwise print WeasyPrint's and fontTools' progress lines.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     if command in {"pdf", "build"} and not harfbuzz_subset_available():
         print(HARFBUZZ_HINT, file=sys.stderr)
     try:
@@ -91,7 +95,7 @@ def run(command: str, *, paper: str = "letter", out: str | None = None, sphinxop
         if command in {"pdf", "build"}:
             build_pdf(out_dir, paper=paper, sphinxopts=sphinxopts)
         if command == "build":
-            from .sheet import build_default_sheets  # noqa: PLC0415
+            from .sheet import build_default_sheets
 
             build_default_sheets(out_dir / "sheet")
         if command in {"html", "build"}:

@@ -16,8 +16,8 @@ def route_equivalents_svg(data: DosingData) -> tuple[str, str]:
     plot_w = width - label_w - 90
     height = top + len(equivalents) * (bar_h + gap)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" font-family="Source Sans 3, sans-serif" font-size="18">'
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+         f'width="{width}" height="{height}" font-family="&quot;Source Sans 3&quot;, sans-serif" font-size="18">')
     ]
     for i, (route, mg) in enumerate(equivalents.items()):
         y = top + i * (bar_h + gap)

@@ -31,7 +31,7 @@ def make_parser() -> argparse.ArgumentParser:
         ("pdf", "build the PDF handbook into build/pdf"),
     ):
         _add_build_options(sub.add_parser(name, help=help_text, description=help_text))
-    from .sheet.cli import add_sheet_parser  # noqa: PLC0415 - keeps `handbook --help` light
+    from .sheet.cli import add_sheet_parser
 
     add_sheet_parser(sub)
     return parser
@@ -41,10 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         if args.command == "sheet":
-            from .sheet.cli import run_sheet  # noqa: PLC0415
+            from .sheet.cli import run_sheet
 
             return run_sheet(args)
-        from . import build  # noqa: PLC0415
+        from . import build
 
         return build.run(args.command, paper=args.paper, out=args.out, sphinxopts=shlex.split(args.sphinxopts))
     except UsageError as err:

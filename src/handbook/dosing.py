@@ -26,7 +26,7 @@ class DosingDataError(ValueError):
     """A value in the dosing data (or a regimen built on it) is missing or wrong; the message names the field."""
 
 
-def exact(value: float | int) -> Decimal:
+def exact(value: float) -> Decimal:
     """Arithmetic in decimals, so 100 mg/mL x 0.1 mL is exactly 10 mg, not 10.000000000000002."""
     return Decimal(str(value))
 

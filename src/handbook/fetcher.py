@@ -16,12 +16,12 @@ from pathlib import Path
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 
-class RefusedURL(ValueError):
+class RefusedURLError(ValueError):
     """A URL the fetcher will not open; the message says why."""
 
 
-class FatalRefusal(FatalURLFetchingError):
-    """Raised instead of RefusedURL in strict mode, so WeasyPrint aborts the render."""
+class FatalRefusalError(FatalURLFetchingError):
+    """Raised instead of RefusedURLError in strict mode, so WeasyPrint aborts the render."""
 
 
 class SafeFetcher(URLFetcher):
@@ -36,10 +36,10 @@ class SafeFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             return self._fetch(url)
-        except RefusedURL as err:
+        except RefusedURLError as err:
             self.refused.append(url)
             if self.strict:
-                raise FatalRefusal(str(err)) from None
+                raise FatalRefusalError(str(err)) from None
             raise
 
     def _fetch(self, url: str) -> URLFetcherResponse:
@@ -47,15 +47,15 @@ class SafeFetcher(URLFetcher):
         if scheme == "data":
             return _data_response(url)
         if scheme != "file":
-            raise RefusedURL(f"refused {url!r}: only the project's own files may be read")
+            raise RefusedURLError(f"refused {url!r}: only the project's own files may be read")
         parsed = urllib.parse.urlsplit(url)
         if parsed.netloc not in ("", "localhost"):
-            raise RefusedURL(f"refused {url!r}: a file URL may not name a host")
+            raise RefusedURLError(f"refused {url!r}: a file URL may not name a host")
         path = Path(urllib.parse.unquote(parsed.path)).resolve()  # follows symlinks and ".."
         if not any(path.is_relative_to(root) for root in self.roots):
-            raise RefusedURL(f"refused {url!r}: outside the allowed folders")
+            raise RefusedURLError(f"refused {url!r}: outside the allowed folders")
         if not path.is_file():
-            raise RefusedURL(f"refused {url!r}: not a regular file")
+            raise RefusedURLError(f"refused {url!r}: not a regular file")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if path.suffix == ".woff2":
             mime = "font/woff2"

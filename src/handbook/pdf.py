@@ -78,7 +78,7 @@ def write_atomically(data: bytes, target: Path) -> None:
 
 def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
     """Render ``print_html`` (a file inside an allowed root) to ``target`` as PDF/UA-1."""
-    from weasyprint import HTML  # noqa: PLC0415 - slow import, only when rendering
+    from weasyprint import HTML
 
     report = RenderReport()
     fetcher = SafeFetcher([*allowed_roots, ASSETS_DIR], strict=True)

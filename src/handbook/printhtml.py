@@ -134,9 +134,9 @@ def _toc_item(anchor: str, number: str, title: str, css: str, nested: str = "") 
 def _document(info: BookInfo, stylesheet_url: str, contents: str, body: str) -> str:
     e = html.escape
     running = (
-        "@page { size: %s; }\n"
-        '@page :left, :right { @bottom-left { content: "Edition %s · last reviewed %s"; } }'
-        % (info.paper, _css_string(info.edition), _css_string(info.last_reviewed))
+        f"@page {{ size: {info.paper}; }}\n"
+        f'@page :left, :right {{ @bottom-left {{ content: "Edition {_css_string(info.edition)} · '
+        f'last reviewed {_css_string(info.last_reviewed)}"; }} }}'
     )
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -13,7 +13,9 @@ from handbook import __version__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import citations_check, dosing_tables, downloads, evidence, facts, keypoints, singlehtml_fix  # noqa: PLC0415
+    from . import aria, citations_check, dosing_tables, downloads, evidence, facts, keypoints, singlehtml_fix
+
+    aria.setup_aria(app)
 
     facts.setup_facts(app)
     dosing_tables.setup_dosing_tables(app)
