@@ -1,0 +1,109 @@
+"""``handbook sheet --batch FILE.csv --out-dir DIR``: many sheets in one process.
+
+Each row is checked and rendered on its own: a bad row is reported with its line number and the
+other rows still print. The exit code is 2 if any row failed, so a script notices.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import SheetInputError
+from .options import options_from_values
+from .render import make_sheet
+
+OUTPUT_COLUMN = "output"
+
+
+def _columns() -> set[str]:
+    from .cli import SHEET_FLAGS, SHEET_OPTIONS  # cli imports this module lazily
+
+    return {name for name, _, _ in SHEET_OPTIONS} | {name for name, _ in SHEET_FLAGS} | {OUTPUT_COLUMN}
+
+
+def column_name(header: str) -> str:
+    """``--Mg_per_ml`` and ``mg-per-ml`` name the same column."""
+    return header.strip().lower().removeprefix("--").replace("_", "-")
+
+
+def _column(name: str) -> str:
+    return name  # in a batch, a message names the CSV column as the header spells it (normalised)
+
+
+def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int:
+    """Make one sheet per row. Options given on the command line fill cells the CSV leaves blank."""
+    if not out_dir.is_dir():
+        raise SheetInputError("--out-dir", f"{out_dir} is not a folder")
+    try:
+        handle = csv_path.open(newline="", encoding="utf-8-sig")
+    except OSError as err:
+        raise SheetInputError("--batch", f"cannot read {csv_path}: {err.strerror or err}") from None
+    with handle:
+        try:
+            rows = list(_rows(csv.reader(handle), csv_path))
+        except UnicodeDecodeError:
+            raise SheetInputError("--batch", f"{csv_path} is not UTF-8 text") from None
+        except csv.Error as err:
+            raise SheetInputError("--batch", f"{csv_path} is not valid CSV: {err}") from None
+    if not rows:
+        raise SheetInputError("--batch", f"{csv_path} has no rows below its header")
+
+    base = {key: value for key, value in defaults.items() if value is not None}
+    used: dict[str, int] = {}
+    written = failed = 0
+    for line, row in rows:
+        try:
+            if row is None:
+                raise SheetInputError("row", "has more cells than the header has columns")
+            values = {**base, **{key: value for key, value in row.items() if value.strip()}}
+            name = values.pop(OUTPUT_COLUMN, None) or f"patient-sheet-line-{line}.pdf"
+            out = out_dir / _plain_file_name(name)
+            if out.name in used:
+                raise SheetInputError(OUTPUT_COLUMN, f"{out.name} is already used by line {used[out.name]}")
+            options = options_from_values(values, option=_column)
+            make_sheet(options, out, option=_column, output_label=OUTPUT_COLUMN)
+            used[out.name] = line
+            written += 1
+            for warning in options.warnings:
+                print(f"handbook sheet: {csv_path.name} line {line}: warning: {warning}", file=sys.stderr)
+        except SheetInputError as err:
+            failed += 1
+            print(f"handbook sheet: {csv_path.name} line {line}: {err}", file=sys.stderr)
+    print(f"handbook sheet: wrote {written} of {written + failed} sheets to {out_dir}")
+    return 2 if failed else 0
+
+
+def _rows(reader: Any, csv_path: Path) -> Any:
+    """(line number, {column: cell} or None if malformed) for each non-blank row; the header is checked first."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SheetInputError("--batch", f"{csv_path} is empty") from None
+    columns = [column_name(h) for h in header]
+    allowed = _columns()
+    for original, name in zip(header, columns, strict=True):
+        if name not in allowed:
+            raise SheetInputError("--batch", f"unknown column {original!r}; allowed: {', '.join(sorted(allowed))}")
+    if len(set(columns)) != len(columns):
+        raise SheetInputError("--batch", "a column appears twice in the header")
+    line = reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num  # a quoted cell may span lines; report where the row starts
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(columns):
+            yield start, None  # more cells than columns: reported as a bad row
+            continue
+        yield start, dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
+
+
+def _plain_file_name(name: str) -> str:
+    """An output name must stay inside --out-dir: no folders, no hidden files."""
+    name = name.strip()
+    if "/" in name or "\\" in name or name.startswith(".") or not name or "\0" in name:
+        raise SheetInputError(OUTPUT_COLUMN, f"{name!r} must be a plain file name such as sheet-1.pdf")
+    return name

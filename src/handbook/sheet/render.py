@@ -1,0 +1,276 @@
+"""Turn checked sheet options into HTML (Jinja) and the HTML into a one-page PDF (WeasyPrint).
+
+The two halves are separate on purpose: the benchmark times :func:`write_sheet_pdf` against
+WeasyPrint alone on the same HTML from :func:`render_sheet_html`. WeasyPrint alone, for that
+comparison, is ``HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher()).write_pdf(
+stylesheets=stylesheets(), font_config=font_config(), pdf_variant=PDF_VARIANT)``.
+
+Costly objects (the font configuration with its @font-face fonts, the parsed stylesheet, the
+compiled template) are made once per process, so a batch pays for them once.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import jinja2
+
+from handbook import __version__
+from handbook.fetcher import SafeFetcher
+from handbook.paths import FONTS_DIR, TEMPLATES_DIR
+from handbook.units import format_number, format_quantity, plural
+
+from .errors import SheetInputError
+from .options import TEXT_FIELDS, Option, SheetOptions, cli_option, sheet_font_files
+
+TEMPLATE = "patient-sheet.html.j2"
+STYLESHEET = TEMPLATES_DIR / "patient-sheet.css"
+BASE_URL = TEMPLATES_DIR.as_uri() + "/"
+PDF_VARIANT = "pdf/ua-1"
+TITLE = "Your ketamine nasal spray: how to take it"
+# Step boxes to a row, by number of steps: one row up to four, then rows of three or four.
+STEPS_ACROSS = (1, 1, 2, 3, 4, 3, 3, 4, 4)
+LOG_ROWS_MAX = 8  # the standard maintenance course; more rows would not fit
+FONT_FAMILY = "Source Sans 3"  # one family name, one full font file per weight (WeasyPrint garbles split faces)
+
+NBSP = "\u00a0"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class SheetDoesNotFitError(Exception):
+    """The rendered sheet has more than one page."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"the sheet needs {pages} pages")
+        self.pages = pages
+
+
+# -- cached resources ------------------------------------------------------------------
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,  # a name like "<b>x</b>" must print as those characters
+        undefined=jinja2.StrictUndefined,  # a missing value is a bug, not a blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.get_template(TEMPLATE)  # compile once
+    return env
+
+
+@cache
+def fetcher() -> SafeFetcher:
+    """Reads only the templates and the shipped fonts; anything else aborts the render."""
+    return SafeFetcher([TEMPLATES_DIR, FONTS_DIR], strict=True)
+
+
+@cache
+def font_config() -> Any:
+    """One WeasyPrint FontConfiguration for the process; its decoded fonts are removed at exit."""
+    from weasyprint.text.fonts import FontConfiguration  # keeps `import handbook.sheet` light
+
+    config = FontConfiguration()
+    atexit.register(_remove_font_folder, config)
+    return config
+
+
+def _remove_font_folder(config: Any) -> None:
+    # WeasyPrint copies @font-face fonts into a temp folder and removes it only when the object is
+    # garbage-collected, which interpreter shutdown does not promise. Leave nothing behind.
+    folder = getattr(config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@cache
+def stylesheets() -> tuple[Any, ...]:
+    """The parsed sheet stylesheet (with its @font-face rules), shared by every render."""
+    from weasyprint import CSS
+
+    faces = "".join(
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{path.as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}\n"
+        for (weight, style), path in sheet_font_files().items()
+    )
+    css = CSS(string=faces + STYLESHEET.read_text(encoding="utf-8"), base_url=BASE_URL,
+              url_fetcher=fetcher(), font_config=font_config())
+    return (css,)
+
+
+# -- HTML ------------------------------------------------------------------------------
+def render_sheet_html(options: SheetOptions) -> str:
+    """The finished HTML of one sheet."""
+    return _environment().get_template(TEMPLATE).render(s=sheet_context(options))
+
+
+def sheet_context(options: SheetOptions) -> dict[str, Any]:
+    """Every string the template prints, numbers written by handbook.units."""
+    reg = options.regimen
+    steps = []
+    for number, step in enumerate(reg.steps, start=1):
+        date = format_date(_step_date(options, step.day)) if options.start else ""
+        steps.append({
+            "number": format_number(number),
+            "name": step.name,
+            "day": f"Day {format_number(step.day)}",
+            "date": date,
+            "dose": _quantity(step.dose_mg, "mg"),
+            "sprays": _count(step.sprays, "spray"),
+            "ticks": [format_number(i) for i in range(1, step.sprays + 1)],
+            "wait": f"{_count(reg.wait_between_sprays_minutes, 'minute')} apart" if step.sprays > 1 else "",
+            "after": f"Then rest {_count(reg.watch_hours, 'hour')}.",
+        })
+    total = reg.maintenance_total_doses
+    log_rows = min(total, LOG_ROWS_MAX)
+    return {
+        "title": TITLE,
+        "edition": __version__,
+        "large_print": options.large_print,
+        "page_size": {"letter": "letter", "a4": "A4"}[options.paper],
+        "footer_css": _css_string(f"Edition {__version__} · reviewed {options.last_reviewed.isoformat()} · page "),
+        "patient": options.patient,
+        "start": format_date(options.start, year=True) if options.start else "",
+        "mg_per_spray": _quantity(reg.mg_per_spray, "mg"),
+        "ml_per_spray": _quantity(reg.volume_ml_per_spray, "mL"),
+        "concentration": _quantity(reg.concentration_mg_per_ml, "mg"),
+        "watch": _count(reg.watch_hours, "hour"),
+        "steps": steps,
+        "steps_across": STEPS_ACROSS[min(len(steps), len(STEPS_ACROSS) - 1)],
+        "response_check": (f"You should feel better within about {_count(reg.response_check_hours, 'hour')}. "
+                           f"If not, tell your prescriber."),
+        "maintenance": (f"If it helps, take the full dose ({_quantity(reg.full_dose.dose_mg, 'mg')}) "
+                        f"{_per_week(reg.maintenance_doses_per_week)} for {_count(reg.maintenance_weeks, 'week')} "
+                        f"({_count(total, 'dose')})."),
+        "emergency_number": options.emergency_number,
+        "contacts": [("Prescriber", options.prescriber), ("Phone", options.phone), ("Pharmacy", options.pharmacy)],
+        "log_rows": log_rows,
+        "log_note": "When the table is full, use a new sheet." if total > log_rows else "",
+    }
+
+
+def _quantity(value: Any, unit: str) -> str:
+    """handbook.units' ISMP quantity, with a no-break space so "10" and "mg" never land on two lines."""
+    return format_quantity(value, unit).replace(" ", NBSP, 1)
+
+
+def _count(count: int, word: str) -> str:
+    return plural(count, word).replace(" ", NBSP, 1)
+
+
+def _per_week(count: int) -> str:
+    # ISMP: write frequencies in words ("3 times weekly"), never "TIW" and the like.
+    return {1: "once a week", 2: "twice a week"}.get(count, f"{format_number(count)}{NBSP}times a week")
+
+
+def _step_date(options: SheetOptions, day: int) -> dt.date:
+    assert options.start is not None  # options_from_values has checked the last step's date exists
+    return options.start + dt.timedelta(days=day - 1)
+
+
+def format_date(date: dt.date, *, year: bool = False) -> str:
+    """``Tuesday, December 1`` (with ``, 2026`` if asked): words, so day and month cannot be swapped."""
+    text = f"{_WEEKDAYS[date.weekday()]}, {_MONTHS[date.month - 1]} {date.day}"
+    return f"{text}, {date.year}" if year else text
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+# -- PDF -------------------------------------------------------------------------------
+def render_document(html: str) -> Any:
+    """Lay the HTML out with the cached fonts and stylesheet (a weasyprint Document)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher()).render(
+        stylesheets=stylesheets(), font_config=font_config(), pdf_variant=PDF_VARIANT)
+
+
+def write_sheet_pdf(html: str, out_path: Path) -> Path:
+    """Render the HTML and write it to ``out_path`` atomically; refuse (SheetDoesNotFitError) past one page."""
+    document = render_document(html)
+    if len(document.pages) != 1:
+        raise SheetDoesNotFitError(len(document.pages))
+    write_atomically(Path(out_path), lambda target: document.write_pdf(target, pdf_variant=PDF_VARIANT))
+    return Path(out_path)
+
+
+def write_atomically(out_path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write through a hidden file in the same folder, then rename: never a half-written PDF."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as target:
+            write(target)
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the PDF the usual permissions
+        tmp.replace(out_path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def check_output_path(out_path: Path, label: str) -> None:
+    """Refuse an output we could not write, before spending time on the render."""
+    folder = out_path.parent
+    if out_path.is_dir():
+        raise SheetInputError(label, f"{out_path} is a folder; give a file name such as sheet.pdf")
+    if not folder.is_dir():
+        raise SheetInputError(label, f"cannot write {out_path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SheetInputError(label, f"cannot write {out_path}: no permission to write in {folder}")
+    if out_path.exists() and not os.access(out_path, os.W_OK):
+        raise SheetInputError(label, f"cannot write {out_path}: the file is read-only")
+
+
+def make_sheet(options: SheetOptions, out_path: Path, *, option: Option = cli_option,
+               output_label: str = "-o") -> Path:
+    """The whole job for one sheet: check the output, render, refuse a second page, write."""
+    out_path = Path(out_path)
+    check_output_path(out_path, output_label)
+    html = render_sheet_html(options)
+    try:
+        return write_sheet_pdf(html, out_path)
+    except SheetDoesNotFitError as err:
+        raise too_long_error(options, err.pages, option) from None
+    except OSError as err:
+        raise SheetInputError(output_label, f"cannot write {out_path}: {err.strerror or err}") from None
+
+
+def too_long_error(options: SheetOptions, pages: int, option: Option = cli_option) -> SheetInputError:
+    """Say what to shorten when the sheet runs past one page (never shrink the type instead)."""
+    texts = {name: getattr(options, name.replace("-", "_")) for name in TEXT_FIELDS}
+    long_texts = sorted((name for name in texts if len(texts[name]) > 30), key=lambda n: -len(texts[n]))[:2]
+    reg = options.regimen
+    sprays = sum(step.sprays for step in reg.steps)
+    big_regimen = len(reg.steps) > 3 or sprays > 9
+    fixes = []
+    if long_texts:
+        fixes.append("shorten " + " or ".join(f"{option(n)} ({len(texts[n])} characters)" for n in long_texts))
+    if big_regimen:
+        fixes.append(f"use fewer steps or sprays in {option('regimen')} (now {plural(len(reg.steps), 'step')}, "
+                     f"{plural(sprays, 'spray')})")
+    if not fixes:
+        fixes.append("shorten the names and phone numbers")
+    if options.large_print:
+        fixes.append(f"leave out {option('large-print')}")
+    label = option(long_texts[0]) if long_texts else option("regimen") if big_regimen else "sheet"
+    return SheetInputError(label, f"the sheet would need {pages} pages and must fit on one: {'; or '.join(fixes)}")

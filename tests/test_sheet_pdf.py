@@ -1,0 +1,93 @@
+"""The printed page: exactly one, type never below 12 pt (14 pt large print), the shipped fonts,
+names in any Latin, Greek or Cyrillic script, and the PDF/UA basics. Each test reads the real PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from test_sheet_support import (
+    min_font_size,
+    page_count,
+    pdf_text,
+    pdffonts,
+    require_tool,
+    sheet,
+    squash,
+)
+
+from handbook import __version__
+from handbook.dosing import load_dosing
+from handbook.sheet import build_default_sheets
+
+LONG_NAMES = (
+    "--patient", "Maria del Carmen Fernández-Villaverde de la Torre y Santiago",
+    "--prescriber", "Dr. Αλέξανδρος Παπαδόπουλος-Κωνσταντινίδης",
+    "--phone", "+1 (555) 010-9999 extension 1234",
+    "--pharmacy", "Шостакович Community Pharmacy, 1234 Long Street",
+    "--start", "2026-09-30",
+    "--emergency-number", "112 or 911",
+)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("large", [False, True], ids=["12pt", "large-print"])
+@pytest.mark.parametrize("names", [False, True], ids=["blank", "long-names"])
+def test_one_page_and_type_size(tmp_path: Path, paper: str, large: bool, names: bool) -> None:
+    args = ["--paper", paper, *(["--large-print"] if large else []), *(LONG_NAMES if names else [])]
+    code, out = sheet(tmp_path, *args)
+    assert code == 0
+    assert page_count(out) == 1
+    assert min_font_size(out) >= (14 if large else 12)
+    width, height = (float(v) for v in PdfReader(out).pages[0].mediabox[2:])
+    expected = (612, 792) if paper == "letter" else (595.28, 841.89)
+    assert (round(width), round(height)) == (round(expected[0]), round(expected[1]))
+
+
+def test_default_sheets_for_the_build(tmp_path: Path) -> None:
+    paths = build_default_sheets(tmp_path / "sheet")
+    assert [p.name for p in paths] == ["patient-sheet-letter.pdf", "patient-sheet-a4.pdf"]
+    assert sorted(p.name for p in (tmp_path / "sheet").iterdir()) == sorted(p.name for p in paths)
+    for path in paths:
+        assert page_count(path) == 1
+        assert min_font_size(path) >= 12
+
+
+def test_footer_edition_review_date_and_page(tmp_path: Path) -> None:
+    code, out = sheet(tmp_path)
+    assert code == 0
+    reviewed = load_dosing().last_reviewed.isoformat()
+    assert f"Edition {__version__} · reviewed {reviewed} · page 1 of 1" in pdf_text(out)
+
+
+@pytest.mark.parametrize("name", [
+    "Zoë Łukasiewicz-Ørsted",
+    "Ελένη Παπαδοπούλου",
+    "Дмитрий Шостакович",
+    "Nguyễn Thị Minh Khai, Şükrü Ağaoğlu, Jiří Dvořák",
+])
+def test_names_in_other_scripts_print_with_real_glyphs(tmp_path: Path, name: str) -> None:
+    require_tool("pdffonts")
+    code, out = sheet(tmp_path, "--patient", name, "--prescriber", name)
+    assert code == 0
+    text = squash(pdf_text(out))
+    assert squash(name) in text
+    assert "\ufffd" not in text  # no replacement characters
+    fonts = pdffonts(out)
+    assert fonts
+    for font in fonts:
+        assert font["name"].split("+")[-1].startswith("Source-Sans-3"), font
+        assert font["emb"] == "yes", font
+
+
+def test_pdf_ua_basics(tmp_path: Path) -> None:
+    code, out = sheet(tmp_path)
+    assert code == 0
+    reader = PdfReader(out)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert str(root["/Lang"]).startswith("en")
+    assert reader.metadata.title == "Your ketamine nasal spray: how to take it"
+    assert b"pdfuaid" in root["/Metadata"].get_data()
