@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .artifacts import mark_margin_artifacts
 from .fetcher import SafeFetcher
 from .paths import ASSETS_DIR
 
@@ -86,6 +87,7 @@ def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> 
         document = HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
                         url_fetcher=fetcher).render()
         report.pages = len(document.pages)
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook")
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook",
+                                  finisher=mark_margin_artifacts)
     write_atomically(data, target)
     return report

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 import jinja2
 
 from handbook import __version__
+from handbook.artifacts import mark_margin_artifacts
 from handbook.fetcher import SafeFetcher
 from handbook.paths import FONTS_DIR, TEMPLATES_DIR
 from handbook.units import format_number, format_quantity, plural
@@ -203,7 +204,8 @@ def write_sheet_pdf(html: str, out_path: Path) -> Path:
     document = render_document(html)
     if len(document.pages) != 1:
         raise SheetDoesNotFitError(len(document.pages))
-    write_atomically(Path(out_path), lambda target: document.write_pdf(target, pdf_variant=PDF_VARIANT))
+    write_atomically(Path(out_path), lambda target: document.write_pdf(
+        target, pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts))
     return Path(out_path)
 
 
