@@ -13,8 +13,19 @@ from handbook import __version__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import aria, citations_check, dosing_tables, downloads, evidence, facts, keypoints, singlehtml_fix
+    from . import (  # noqa: PLC0415 - keep importing the package cheap
+        aria,
+        citations_check,
+        dosing_tables,
+        downloads,
+        evidence,
+        facts,
+        keypoints,
+        pybtex_cache,
+        singlehtml_fix,
+    )
 
+    pybtex_cache.setup_pybtex_cache(app)
     aria.setup_aria(app)
 
     facts.setup_facts(app)
