@@ -13,7 +13,7 @@ from handbook import __version__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import (  # noqa: PLC0415 - keep importing the package cheap
+    from . import (  # imported here so importing the package stays cheap
         aria,
         citations_check,
         dosing_tables,
