@@ -54,10 +54,7 @@ def rename_labels(text: str, labels: set[str], copy: int) -> str:
     def role(match: re.Match[str]) -> str:
         body = match["body"]
         explicit = re.fullmatch(r"(?P<text>.*)<(?P<label>[^<>]+)>", body, re.DOTALL)
-        if explicit:
-            body = f"{explicit['text']}<{target(explicit['label'])}>"
-        else:
-            body = target(body)
+        body = f"{explicit['text']}<{target(explicit['label'])}>" if explicit else target(body)
         return f"{{{match['role']}}}`{body}`"
 
     text = LABEL.sub(lambda m: f"({target(m['label'])})=", text)
