@@ -91,3 +91,26 @@ def test_pdf_ua_basics(tmp_path: Path) -> None:
     assert str(root["/Lang"]).startswith("en")
     assert reader.metadata.title == "Your ketamine nasal spray: how to take it"
     assert b"pdfuaid" in root["/Metadata"].get_data()
+
+
+def test_short_html_defaults_cover_every_element_the_sheet_prints() -> None:
+    # The sheet renders with its own short user-agent stylesheet (handbook.sheet.render). An element
+    # it does not name would get no display rule and be laid out as inline text, so a template
+    # change that adds, say, a <dl> must add it there too.
+    import re
+
+    from handbook.sheet.options import default_options, options_from_values
+    from handbook.sheet.render import HTML_DEFAULTS, render_sheet_html
+
+    filled = options_from_values({name.removeprefix("--"): value for name, value in zip(
+        LONG_NAMES[::2], LONG_NAMES[1::2], strict=True)})
+    assert filled.patient == LONG_NAMES[1]
+    tags = set()
+    for options in (default_options(), default_options(large_print=True), filled):
+        tags |= set(re.findall(r"<([a-z][a-z0-9]*)", render_sheet_html(options)))
+    css = re.sub(r"/\*.*?\*/", "", HTML_DEFAULTS.read_text(encoding="utf-8"), flags=re.DOTALL)
+    selectors = " ".join(re.findall(r"([^{};]*)\{", css))
+    named = set(re.findall(r"(?<![\w.#:@-])([a-z][a-z0-9]*)\b", selectors))
+    assert {"p", "li", "table", "th"} <= named and "span" not in named  # the check reads the file right
+    missing = tags - named - {"span"}  # <span> is inline, the default for any element
+    assert not missing, f"not in {HTML_DEFAULTS.name}: {sorted(missing)}"

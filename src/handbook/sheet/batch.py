@@ -7,6 +7,7 @@ other rows still print. The exit code is 2 if any row failed, so a script notice
 from __future__ import annotations
 
 import csv
+import gc
 import multiprocessing
 import os
 import sys
@@ -102,19 +103,27 @@ def _render_all(jobs: list[tuple[int, Any, Path]]) -> list[tuple[int, str]]:
 
     WeasyPrint renders one page at a time on one core, so a batch spreads the sheets over
     worker processes. They are forked after the first sheet has loaded the fonts, stylesheet
-    and template, so each worker starts warm (measured: 100 sheets 8.3 s on 2 cores, 13 s in one).
+    and template, so each worker starts warm. ``make bench`` measures the whole batch.
     """
     _JOBS[:] = jobs
+    thresholds = gc.get_threshold()
     try:
         results = [_render_one(0)] if jobs else []
+        # What the first sheet loaded lives as long as the process: the garbage collector need
+        # not walk it again (nor touch the workers' shared pages), and collecting less often
+        # saved about 5% of each sheet's time (measured side by side, 20 sheets each).
+        gc.freeze()
+        gc.set_threshold(100_000, 50, 50)
         workers = min(os.cpu_count() or 1, len(jobs) - 1)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results += pool.map(_render_one, range(1, len(jobs)), chunksize=4)
+                results += pool.map(_render_one, range(1, len(jobs)), chunksize=1)
         else:
             results += [_render_one(i) for i in range(1, len(jobs))]
     finally:
         _JOBS.clear()
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
     return [(line, problem) for line, problem in results if problem is not None]
 
 

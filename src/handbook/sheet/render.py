@@ -35,6 +35,7 @@ from .options import TEXT_FIELDS, Option, SheetOptions, cli_option, sheet_font_f
 
 TEMPLATE = "patient-sheet.html.j2"
 STYLESHEET = TEMPLATES_DIR / "patient-sheet.css"
+HTML_DEFAULTS = TEMPLATES_DIR / "patient-sheet-defaults.css"
 BASE_URL = TEMPLATES_DIR.as_uri() + "/"
 PDF_VARIANT = "pdf/ua-1"
 TITLE = "Your ketamine nasal spray: how to take it"
@@ -108,6 +109,27 @@ def stylesheets() -> tuple[Any, ...]:
     css = CSS(string=faces + STYLESHEET.read_text(encoding="utf-8"), base_url=BASE_URL,
               url_fetcher=fetcher(), font_config=font_config())
     return (css,)
+
+
+@cache
+def sheet_html_class() -> Any:
+    """WeasyPrint's ``HTML`` with the sheet's own short user-agent stylesheet.
+
+    WeasyPrint matches every element against its whole HTML5 defaults (about 250 rules); the
+    sheet uses a handful of elements, and a batch renders it a hundred times.
+    templates/patient-sheet-defaults.css holds WeasyPrint's values for those elements only.
+    ``_ua_stylesheets`` is WeasyPrint's hook for this, not public API: were it renamed, the
+    override would be ignored and the full defaults used, which print the same sheet.
+    """
+    from weasyprint import CSS, HTML
+
+    defaults = CSS(string=HTML_DEFAULTS.read_text(encoding="utf-8"), base_url=BASE_URL, url_fetcher=fetcher())
+
+    class SheetHTML(HTML):
+        def _ua_stylesheets(self, *args: Any, **kwargs: Any) -> list[Any]:
+            return [defaults]
+
+    return SheetHTML
 
 
 # -- HTML ------------------------------------------------------------------------------
@@ -193,9 +215,7 @@ def _css_string(text: str) -> str:
 # -- PDF -------------------------------------------------------------------------------
 def render_document(html: str) -> Any:
     """Lay the HTML out with the cached fonts and stylesheet (a weasyprint Document)."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher()).render(
+    return sheet_html_class()(string=html, base_url=BASE_URL, url_fetcher=fetcher()).render(
         stylesheets=stylesheets(), font_config=font_config(), pdf_variant=PDF_VARIANT)
 
 
