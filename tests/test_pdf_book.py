@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 
 from bs4 import BeautifulSoup
 from pdf_support import outline, page_size, page_texts, word_boxes
@@ -135,3 +137,16 @@ def test_citations_link_to_references_that_show_doi_or_pmid(built):
             if (annot.get("/Subtype") == "/Link" and "/Dest" in annot) or ("/A" in annot and annot["/A"].get("/S") == "/GoTo"):
                 internal_links += 1
     assert internal_links > 100
+
+
+def test_pdfs_are_readable_by_others_like_any_new_file(built):
+    # Written through a private temporary file; the result must not keep its 0600 mode, or a web
+    # server could not serve the site's download links.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    expected = 0o666 & ~mask
+    downloads = built.html / "downloads"
+    pdfs = [built.pdf, *downloads.glob("*.pdf"), *(built.out / "sheet").glob("*.pdf")]
+    assert len(pdfs) >= 4
+    for pdf in pdfs:
+        assert stat.S_IMODE(pdf.stat().st_mode) == expected, f"{pdf} has mode {oct(pdf.stat().st_mode)}"

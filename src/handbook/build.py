@@ -14,8 +14,9 @@ from sphinx.cmd.build import build_main
 from . import __version__
 from .dosing import load_dosing
 from .paths import SOURCE_DIR, build_dir
-from .pdf import HARFBUZZ_HINT, PRINT_CSS, harfbuzz_subset_available, render_pdf
+from .pdf import HARFBUZZ_HINT, PRINT_CSS, harfbuzz_subset_available
 from .printhtml import BookInfo, compose, read_singlehtml
+from .warmrender import WarmRenderer
 
 PDF_NAME = "ketamine-handbook.pdf"
 STRICT = ["-W", "--keep-going", "-n"]
@@ -55,15 +56,16 @@ def book_info(paper: str) -> BookInfo:
 
 
 def build_pdf(out: Path, *, paper: str = "letter", sphinxopts: list[str] | None = None) -> Path:
-    sphinx("singlehtml", out, sphinxopts=sphinxopts)
+    with WarmRenderer() as renderer:  # loads WeasyPrint on the other core while Sphinx runs
+        sphinx("singlehtml", out, sphinxopts=sphinxopts)
+        print_dir = out / "print"
+        print_dir.mkdir(parents=True, exist_ok=True)
+        document = compose(read_singlehtml(out / "singlehtml"), book_info(paper), PRINT_CSS.as_uri())
+        print_html = print_dir / "handbook.html"
+        print_html.write_text(document, encoding="utf-8")
+        target = out / "pdf" / (PDF_NAME if paper == "letter" else PDF_NAME.replace(".pdf", f"-{paper}.pdf"))
+        report = renderer.render(print_html, target, allowed_roots=[out])
     strict = "-W" in (STRICT if sphinxopts is None else sphinxopts)
-    print_dir = out / "print"
-    print_dir.mkdir(parents=True, exist_ok=True)
-    document = compose(read_singlehtml(out / "singlehtml"), book_info(paper), PRINT_CSS.as_uri())
-    print_html = print_dir / "handbook.html"
-    print_html.write_text(document, encoding="utf-8")
-    target = out / "pdf" / (PDF_NAME if paper == "letter" else PDF_NAME.replace(".pdf", f"-{paper}.pdf"))
-    report = render_pdf(print_html, target, allowed_roots=[out])
     # Kept beside the print document so tests (and people) can see WeasyPrint said nothing.
     (print_dir / f"weasyprint-{paper}.log").write_text("".join(f"{m}\n" for m in report.messages), encoding="utf-8")
     for message in report.messages:

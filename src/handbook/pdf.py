@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import ctypes.util
 import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .artifacts import mark_margin_artifacts
-from .fetcher import SafeFetcher
+from .atomic import write_atomically
 from .paths import ASSETS_DIR
 
 PRINT_CSS = ASSETS_DIR / "print" / "handbook.css"
@@ -64,22 +62,11 @@ def harfbuzz_subset_available() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
-def write_atomically(data: bytes, target: Path) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a PDF."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
     """Render ``print_html`` (a file inside an allowed root) to ``target`` as PDF/UA-1."""
     from weasyprint import HTML
+
+    from .fetcher import SafeFetcher  # imports WeasyPrint: kept out of `import handbook.pdf`
 
     report = RenderReport()
     fetcher = SafeFetcher([*allowed_roots, ASSETS_DIR], strict=True)
@@ -89,5 +76,6 @@ def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> 
         report.pages = len(document.pages)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook",
                                   finisher=mark_margin_artifacts)
-    write_atomically(data, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, lambda handle: handle.write(data))
     return report

@@ -12,20 +12,18 @@ compiled template) are made once per process, so a batch pays for them once.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import datetime as dt
 import os
 import shutil
-import tempfile
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import jinja2
 
 from handbook import __version__
 from handbook.artifacts import mark_margin_artifacts
+from handbook.atomic import write_atomically
 from handbook.fetcher import SafeFetcher
 from handbook.paths import FONTS_DIR, TEMPLATES_DIR
 from handbook.units import format_number, format_quantity, plural
@@ -227,27 +225,6 @@ def write_sheet_pdf(html: str, out_path: Path) -> Path:
     write_atomically(Path(out_path), lambda target: document.write_pdf(
         target, pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts))
     return Path(out_path)
-
-
-def write_atomically(out_path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write through a hidden file in the same folder, then rename: never a half-written PDF."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as target:
-            write(target)
-        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the PDF the usual permissions
-        tmp.replace(out_path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def check_output_path(out_path: Path, label: str) -> None:

@@ -1,0 +1,79 @@
+"""Load WeasyPrint in a second process while Sphinx builds the single page in this one.
+
+Importing WeasyPrint takes about 0.6 s (mostly loading Pango and HarfBuzz through cffi). The
+PDF step cannot start before Sphinx has written the page, but the import can: a child forked
+before Sphinx starts imports it on the other core, then waits for the one job it will get.
+Without ``fork`` (or with one core) the render simply happens here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from .pdf import RenderReport, render_pdf
+
+
+class WarmRenderer:
+    """``with WarmRenderer() as renderer: ...; renderer.render(html, pdf, allowed_roots=[...])``."""
+
+    def __init__(self) -> None:
+        self._process: Any = None
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._connection, child_end = context.Pipe()
+            self._process = context.Process(target=_serve, args=(child_end,), daemon=True,
+                                            name="handbook-pdf")
+            self._process.start()
+            child_end.close()
+        return self
+
+    def render(self, print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
+        if self._connection is None:
+            return render_pdf(print_html, target, allowed_roots=allowed_roots)
+        self._connection.send((print_html, target, allowed_roots))
+        try:
+            ok, value = self._connection.recv()
+        except EOFError:
+            raise RuntimeError(f"the PDF renderer process ended without a result "
+                               f"(exit code {self._process.exitcode})") from None
+        if not ok:
+            raise value
+        return value
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._connection is not None:
+            self._connection.close()  # the child's recv() ends: it exits
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join()
+
+
+def _serve(connection: Connection) -> None:
+    import weasyprint  # noqa: F401  the point of this process: load it while Sphinx runs
+
+    from . import fetcher  # noqa: F401
+
+    try:
+        job = connection.recv()
+    except EOFError:
+        return  # the build failed before the PDF step
+    print_html, target, allowed_roots = job
+    try:
+        result: tuple[bool, Any] = (True, render_pdf(print_html, target, allowed_roots=allowed_roots))
+    except Exception as error:  # noqa: BLE001  any failure is handed to the parent, which raises it
+        result = (False, error)
+    try:
+        connection.send(result)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        connection.send((False, RuntimeError(f"{type(result[1]).__name__}: {result[1]}")))
