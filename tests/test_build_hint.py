@@ -9,12 +9,16 @@ def test_missing_fast_subsetter_is_mentioned_once(monkeypatch, tmp_path, capsys)
     monkeypatch.setattr(build, "harfbuzz_subset_available", lambda: False)
     calls = []
     monkeypatch.setattr(build, "sphinx", lambda builder, out, **kw: calls.append(builder))
-    monkeypatch.setattr(build, "build_pdf", lambda out, **kw: calls.append("pdf"))
+    def build_pdf(out, meanwhile=None, **kw):  # the real one runs `meanwhile` while the PDF renders
+        calls.append("pdf")
+        meanwhile()
+
+    monkeypatch.setattr(build, "build_pdf", build_pdf)
     import handbook.sheet
 
     monkeypatch.setattr(handbook.sheet, "build_default_sheets", lambda out: calls.append("sheets"))
     assert build.run("build", out=str(tmp_path)) == 0
-    assert calls == ["html", "pdf", "sheets"]
+    assert calls == ["pdf", "html", "sheets"]
     assert capsys.readouterr().err.count("hint: install") == 1
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.cmd.build import build_main
@@ -55,8 +56,14 @@ def book_info(paper: str) -> BookInfo:
     )
 
 
-def build_pdf(out: Path, *, paper: str = "letter", sphinxopts: list[str] | None = None) -> Path:
-    with WarmRenderer() as renderer:  # loads WeasyPrint on the other core while Sphinx runs
+def build_pdf(out: Path, *, paper: str = "letter", sphinxopts: list[str] | None = None,
+              meanwhile: Callable[[], object] | None = None) -> Path:
+    """Sphinx's single page, the print document, then the PDF.
+
+    The PDF renders in a second process that loaded WeasyPrint while Sphinx ran; ``meanwhile``
+    (the site and the sheets, for ``handbook build``) runs here while it renders.
+    """
+    with WarmRenderer() as renderer:
         sphinx("singlehtml", out, sphinxopts=sphinxopts)
         print_dir = out / "print"
         print_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +71,10 @@ def build_pdf(out: Path, *, paper: str = "letter", sphinxopts: list[str] | None 
         print_html = print_dir / "handbook.html"
         print_html.write_text(document, encoding="utf-8")
         target = out / "pdf" / (PDF_NAME if paper == "letter" else PDF_NAME.replace(".pdf", f"-{paper}.pdf"))
-        report = renderer.render(print_html, target, allowed_roots=[out])
+        renderer.submit(print_html, target, allowed_roots=[out])
+        if meanwhile is not None:
+            meanwhile()
+        report = renderer.result()
     strict = "-W" in (STRICT if sphinxopts is None else sphinxopts)
     # Kept beside the print document so tests (and people) can see WeasyPrint said nothing.
     (print_dir / f"weasyprint-{paper}.log").write_text("".join(f"{m}\n" for m in report.messages), encoding="utf-8")
@@ -91,15 +101,19 @@ def run(command: str, *, paper: str = "letter", out: str | None = None, sphinxop
         logging.getLogger(name).setLevel(logging.WARNING)
     if command in {"pdf", "build"} and not harfbuzz_subset_available():
         print(HARFBUZZ_HINT, file=sys.stderr)
-    try:
-        if command in {"html", "build"}:
-            sphinx("html", out_dir, sphinxopts=sphinxopts)
-        if command in {"pdf", "build"}:
-            build_pdf(out_dir, paper=paper, sphinxopts=sphinxopts)
-        if command == "build":
-            from .sheet import build_default_sheets
+    def site_and_sheets() -> None:
+        from .sheet import build_default_sheets
 
-            build_default_sheets(out_dir / "sheet")
+        sphinx("html", out_dir, sphinxopts=sphinxopts)
+        build_default_sheets(out_dir / "sheet")
+
+    try:
+        if command == "html":
+            sphinx("html", out_dir, sphinxopts=sphinxopts)
+        elif command == "pdf":
+            build_pdf(out_dir, paper=paper, sphinxopts=sphinxopts)
+        elif command == "build":  # the site and sheets are made here while the PDF renders
+            build_pdf(out_dir, paper=paper, sphinxopts=sphinxopts, meanwhile=site_and_sheets)
         if command in {"html", "build"}:
             publish_downloads(out_dir)
     except BuildError as err:

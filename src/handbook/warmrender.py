@@ -1,4 +1,4 @@
-"""Load WeasyPrint in a second process while Sphinx builds the single page in this one.
+"""Render the PDF in a second process, which loads WeasyPrint while Sphinx runs in this one.
 
 Importing WeasyPrint takes about 0.6 s (mostly loading Pango and HarfBuzz through cffi). The
 PDF step cannot start before Sphinx has written the page, but the import can: a child forked
@@ -20,11 +20,16 @@ from .pdf import RenderReport, render_pdf
 
 
 class WarmRenderer:
-    """``with WarmRenderer() as renderer: ...; renderer.render(html, pdf, allowed_roots=[...])``."""
+    """``with WarmRenderer() as renderer: ...; renderer.render(html, pdf, allowed_roots=[...])``.
+
+    Or ``submit(...)``, other work in this process, then ``result()``: the render goes on
+    meanwhile on the other core.
+    """
 
     def __init__(self) -> None:
         self._process: Any = None
         self._connection: Connection | None = None
+        self._job: tuple[Path, Path, list[Path]] | None = None
 
     def __enter__(self) -> Self:
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -36,10 +41,19 @@ class WarmRenderer:
             child_end.close()
         return self
 
-    def render(self, print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
+    def submit(self, print_html: Path, target: Path, *, allowed_roots: list[Path]) -> None:
+        """Start the render; :meth:`result` waits for it."""
+        self._job = (print_html, target, allowed_roots)
+        if self._connection is not None:
+            self._connection.send(self._job)
+
+    def result(self) -> RenderReport:
+        """The report of the submitted render; raises what the render raised."""
+        if self._job is None:
+            raise RuntimeError("result() before submit()")
         if self._connection is None:
+            print_html, target, allowed_roots = self._job
             return render_pdf(print_html, target, allowed_roots=allowed_roots)
-        self._connection.send((print_html, target, allowed_roots))
         try:
             ok, value = self._connection.recv()
         except EOFError:
@@ -48,6 +62,10 @@ class WarmRenderer:
         if not ok:
             raise value
         return value
+
+    def render(self, print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
+        self.submit(print_html, target, allowed_roots=allowed_roots)
+        return self.result()
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
