@@ -1,7 +1,7 @@
 # Makefile for the ketamine handbook, in Sphinx's conventional shape.
 # `make` sets up .venv and builds everything into build/; `make test` runs the tests.
 
-SPHINXOPTS    ?= -W --keep-going -n
+SPHINXOPTS    ?= -W --keep-going -n -j auto
 SOURCEDIR     = source
 BUILDDIR      = build
 PAPER         ?= letter

@@ -17,7 +17,7 @@ class UsageError(Exception):
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", choices=("letter", "a4"), default="letter", help="paper size of the PDF")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: build/)")
-    parser.add_argument("--sphinxopts", default="-W --keep-going -n", metavar="OPTS",
+    parser.add_argument("--sphinxopts", default="-W --keep-going -n -j auto", metavar="OPTS",
                         help="options passed to sphinx-build (default: %(default)s); without -W, warnings pass")
 
 

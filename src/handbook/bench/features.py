@@ -37,6 +37,8 @@ VARIANTS = (
     Variant("tags", "+ tags (PDF/UA-1), as we ship", pdf_variant="pdf/ua-1"),
     Variant("no-toc-pages", "− contents page numbers (target-counter in the contents)",
             ".toc-link::after { content: none; }"),
+    Variant("no-toc-leaders", "− dot leaders in the contents (page numbers kept)",
+            '.toc-link::after { content: "  " target-counter(attr(href url), page); }'),
     Variant("no-margin-boxes", "− running heads and “page X of Y” (margin boxes)",
             "@page { @top-left { content: none; } @top-right { content: none; } "
             "@bottom-left { content: none; } @bottom-right { content: none; } }\n"
