@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     from handbook import build  # not for render: importing Sphinx would be charged to the PDF step
 
     build.SOURCE_DIR = args.source.resolve()
-    opts = [*build.STRICT, *(["-j", args.jobs] if args.jobs else [])]
+    opts = [*build.STRICT, "-j", args.jobs] if args.jobs else build.DEFAULT_SPHINXOPTS  # the default: what `handbook` runs
     if args.command == "singlehtml":
         try:
             build.sphinx("singlehtml", out, sphinxopts=opts)

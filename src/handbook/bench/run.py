@@ -152,17 +152,17 @@ class Bench:
             return
         print_html = self.ref / "print" / "handbook.html"
         self.group("html", "Site (HTML), 1x, from clean", [
-            Case("html-clean", "HTML build from clean (`handbook html`)", ours_argv("html", src.path, one / "html"),
+            Case("html-clean", "HTML build from clean (`handbook html`: -j auto)", ours_argv("html", src.path, one / "html"),
                  prepare=remove(one / "html")),
-            Case("html-clean-jauto", "HTML build from clean, -j auto",
-                 ours_argv("html", src.path, one / "html-j", "auto"), prepare=remove(one / "html-j")),
+            Case("html-clean-j1", "HTML build from clean, -j 1",
+                 ours_argv("html", src.path, one / "html-j1", "1"), prepare=remove(one / "html-j1")),
         ], self.args.runs)
         self.group("pdf", "PDF handbook, 1x, from clean", [
-            Case("pdf-clean", "ours: PDF build from clean (`handbook pdf`)", ours_argv("pdf", src.path, one / "pdf"),
+            Case("pdf-clean", "ours: PDF build from clean (`handbook pdf`: -j auto)", ours_argv("pdf", src.path, one / "pdf"),
                  prepare=remove(one / "pdf"), check=exists(ours_pdf(one / "pdf"))),
-            Case("pdf-clean-jauto", "ours: PDF build from clean, -j auto",
-                 ours_argv("pdf", src.path, one / "pdf-j", "auto"),
-                 prepare=remove(one / "pdf-j"), check=exists(ours_pdf(one / "pdf-j"))),
+            Case("pdf-clean-j1", "ours: PDF build from clean, -j 1",
+                 ours_argv("pdf", src.path, one / "pdf-j1", "1"),
+                 prepare=remove(one / "pdf-j1"), check=exists(ours_pdf(one / "pdf-j1"))),
             Case("simplepdf-clean", "sphinx-simplepdf: PDF from clean", simplepdf_argv(sp_src, one / "simplepdf"),
                  prepare=remove(one / "simplepdf"), check=exists(simplepdf_pdf(one / "simplepdf"))),
             Case("floor", "floor: WeasyPrint alone on our print HTML", floor_argv(print_html, one / "floor.pdf"),
@@ -284,7 +284,7 @@ class Bench:
             cases = []
             if factor in self.args.compare_jobs:
                 cases.append(Case(f"scale{factor}-html-j1", f"HTML from clean, {factor}x, -j 1",
-                                  ours_argv("html", src.path, base / "html-j1"), prepare=remove(base / "html-j1")))
+                                  ours_argv("html", src.path, base / "html-j1", "1"), prepare=remove(base / "html-j1")))
             cases += [
                 Case(f"scale{factor}-html-jauto", f"HTML from clean, {factor}x, -j auto",
                      ours_argv("html", src.path, base / "html", "auto"), prepare=remove(base / "html")),
@@ -345,8 +345,8 @@ class Bench:
             rates = sorted(r["sheets_per_s"] for r in inproc)
             report.add_ratio(self.results, "sheets per second in one process (warm, whole job)",
                              rates[len(rates) // 2], unit="/s")
-        ratio("HTML from clean, 1x: -j auto / -j 1", "html-clean-jauto", "html-clean")
-        ratio("PDF from clean, 1x: -j auto / -j 1", "pdf-clean-jauto", "pdf-clean")
+        ratio("HTML from clean, 1x: -j auto / -j 1", "html-clean", "html-clean-j1")
+        ratio("PDF from clean, 1x: -j auto / -j 1", "pdf-clean", "pdf-clean-j1")
         for factor in self.args.compare_jobs:
             if factor != 1:
                 ratio(f"HTML from clean, {factor}x: -j auto / -j 1", f"scale{factor}-html-jauto",
@@ -369,8 +369,8 @@ class Bench:
         self.say(f"benchmark into {self.dir}; groups: {', '.join(self.args.only)}")
         if "core" in self.args.only:
             self.core()
-            self.scale_row(1, _chapter_count(), "html-clean", "html-clean-jauto", "pdf-clean-jauto",
-                           ours_pdf(self.dir / "1x" / "pdf-j"))
+            self.scale_row(1, _chapter_count(), "html-clean-j1", "html-clean", "pdf-clean",
+                           ours_pdf(self.dir / "1x" / "pdf"))
         if "sheets" in self.args.only:
             self.sheets()
         if "features" in self.args.only:
