@@ -21,8 +21,8 @@ from .warmrender import WarmRenderer
 
 PDF_NAME = "ketamine-handbook.pdf"
 STRICT = ["-W", "--keep-going", "-n"]
-# Parallel reading: measured by `make bench`, the PDF from clean in 0.90x the time of -j 1 (the
-# page is read while the renderer process waits), HTML at 16x the chapters in 0.82x, never slower.
+# Parallel reading. In three `make bench` runs the site at 16x the chapters built in 0.72x-0.84x
+# the time of -j 1; at the handbook's own size the difference was within noise (0.87x-1.07x).
 DEFAULT_SPHINXOPTS = [*STRICT, "-j", "auto"]
 
 
