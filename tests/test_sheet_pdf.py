@@ -3,6 +3,7 @@ names in any Latin, Greek or Cyrillic script, and the PDF/UA basics. Each test r
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from test_sheet_support import (
 from handbook import __version__
 from handbook.dosing import load_dosing
 from handbook.sheet import build_default_sheets
+from handbook.sheet.options import default_options, options_from_values
+from handbook.sheet.render import HTML_DEFAULTS, render_sheet_html
 
 LONG_NAMES = (
     "--patient", "Maria del Carmen Fernández-Villaverde de la Torre y Santiago",
@@ -97,11 +100,6 @@ def test_short_html_defaults_cover_every_element_the_sheet_prints() -> None:
     # The sheet renders with its own short user-agent stylesheet (handbook.sheet.render). An element
     # it does not name would get no display rule and be laid out as inline text, so a template
     # change that adds, say, a <dl> must add it there too.
-    import re
-
-    from handbook.sheet.options import default_options, options_from_values
-    from handbook.sheet.render import HTML_DEFAULTS, render_sheet_html
-
     filled = options_from_values({name.removeprefix("--"): value for name, value in zip(
         LONG_NAMES[::2], LONG_NAMES[1::2], strict=True)})
     assert filled.patient == LONG_NAMES[1]
