@@ -1,4 +1,4 @@
-"""Without Debian's libharfbuzz-subset0 the build still works and says once how to make it faster."""
+"""The build's edges: without libharfbuzz-subset0 it says once how to be faster; a failed render fails it."""
 
 from __future__ import annotations
 
@@ -27,3 +27,18 @@ def test_no_hint_when_the_subsetter_is_installed(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(build, "sphinx", lambda builder, out, **kw: None)
     assert build.run("html", out=str(tmp_path)) == 0
     assert "libharfbuzz" not in capsys.readouterr().err
+
+
+def test_a_failed_render_in_the_renderer_process_fails_the_build_here(tmp_path):
+    from handbook.warmrender import WarmRenderer
+
+    missing = tmp_path / "print" / "handbook.html"
+    with WarmRenderer() as renderer:
+        renderer.submit(missing, tmp_path / "out.pdf", allowed_roots=[tmp_path])
+        try:
+            renderer.result()
+        except FileNotFoundError as err:
+            assert str(missing) in str(err)
+        else:
+            raise AssertionError("a render that cannot read its HTML reported success")
+    assert not (tmp_path / "out.pdf").exists()

@@ -20,10 +20,8 @@ from .pdf import RenderReport, render_pdf
 
 
 class WarmRenderer:
-    """``with WarmRenderer() as renderer: ...; renderer.render(html, pdf, allowed_roots=[...])``.
-
-    Or ``submit(...)``, other work in this process, then ``result()``: the render goes on
-    meanwhile on the other core.
+    """``with WarmRenderer() as renderer:``, then ``submit(html, pdf, allowed_roots=[...])``,
+    other work in this process, and ``result()``: the render goes on meanwhile on the other core.
     """
 
     def __init__(self) -> None:
@@ -62,10 +60,6 @@ class WarmRenderer:
         if not ok:
             raise value
         return value
-
-    def render(self, print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
-        self.submit(print_html, target, allowed_roots=allowed_roots)
-        return self.result()
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
