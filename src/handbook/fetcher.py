@@ -13,6 +13,10 @@ import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
+from .weasyload import load_weasyprint
+
+load_weasyprint()  # before the import below, which would otherwise load WeasyPrint the slow way
+
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 

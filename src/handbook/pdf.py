@@ -64,15 +64,16 @@ def harfbuzz_subset_available() -> bool:
 
 def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
     """Render ``print_html`` (a file inside an allowed root) to ``target`` as PDF/UA-1."""
-    from weasyprint import HTML
+    from .fetcher import SafeFetcher
+    from .weasyload import load_weasyprint
 
-    from .fetcher import SafeFetcher  # imports WeasyPrint: kept out of `import handbook.pdf`
+    weasyprint = load_weasyprint()  # here, not at `import handbook.pdf`
 
     report = RenderReport()
     fetcher = SafeFetcher([*allowed_roots, ASSETS_DIR], strict=True)
     with collect_weasyprint_logs(report):
-        document = HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
-                        url_fetcher=fetcher).render()
+        document = weasyprint.HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
+                                   url_fetcher=fetcher).render()
         report.pages = len(document.pages)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook",
                                   finisher=mark_margin_artifacts)

@@ -72,9 +72,7 @@ class WarmRenderer:
 
 
 def _serve(connection: Connection) -> None:
-    import weasyprint  # noqa: F401  the point of this process: load it while Sphinx runs
-
-    from . import fetcher  # noqa: F401
+    from . import fetcher  # noqa: F401  the point of this process: load WeasyPrint while Sphinx runs
 
     try:
         job = connection.recv()
