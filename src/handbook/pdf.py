@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .artifacts import mark_margin_artifacts
 from .atomic import write_atomically
+from .framestack import call_with_room
 from .paths import ASSETS_DIR
 
 PRINT_CSS = ASSETS_DIR / "print" / "handbook.css"
@@ -72,11 +73,12 @@ def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> 
     report = RenderReport()
     fetcher = SafeFetcher([*allowed_roots, ASSETS_DIR], strict=True)
     with collect_weasyprint_logs(report):
-        document = weasyprint.HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
-                                   url_fetcher=fetcher).render()
+        html = weasyprint.HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
+                               url_fetcher=fetcher)
+        document = call_with_room(html.render)
         report.pages = len(document.pages)
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook",
-                                  finisher=mark_margin_artifacts)
+        data = call_with_room(lambda: document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook",
+                                                         finisher=mark_margin_artifacts))
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, lambda handle: handle.write(data))
     return report

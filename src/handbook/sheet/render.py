@@ -25,6 +25,7 @@ from handbook import __version__
 from handbook.artifacts import mark_margin_artifacts
 from handbook.atomic import write_atomically
 from handbook.fetcher import SafeFetcher
+from handbook.framestack import call_with_room
 from handbook.paths import FONTS_DIR, TEMPLATES_DIR
 from handbook.units import format_number, format_quantity, plural
 
@@ -219,12 +220,16 @@ def render_document(html: str) -> Any:
 
 def write_sheet_pdf(html: str, out_path: Path) -> Path:
     """Render the HTML and write it to ``out_path`` atomically; refuse (SheetDoesNotFitError) past one page."""
+    call_with_room(lambda: _write_sheet_pdf(html, Path(out_path)))
+    return Path(out_path)
+
+
+def _write_sheet_pdf(html: str, out_path: Path) -> None:
     document = render_document(html)
     if len(document.pages) != 1:
         raise SheetDoesNotFitError(len(document.pages))
-    write_atomically(Path(out_path), lambda target: document.write_pdf(
+    write_atomically(out_path, lambda target: document.write_pdf(
         target, pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts))
-    return Path(out_path)
 
 
 def check_output_path(out_path: Path, label: str) -> None:
