@@ -131,6 +131,14 @@ def sheet_html_class() -> Any:
     return SheetHTML
 
 
+def load_shared_resources() -> None:
+    """Load what every sheet uses (fonts, stylesheets, template) now, e.g. before forking workers."""
+    font_config()
+    stylesheets()
+    sheet_html_class()
+    _environment()
+
+
 # -- HTML ------------------------------------------------------------------------------
 def render_sheet_html(options: SheetOptions) -> str:
     """The finished HTML of one sheet."""
