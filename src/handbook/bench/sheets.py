@@ -3,7 +3,8 @@
 ``python -m handbook.bench.sheets --json OUT.json --out-dir DIR [--pairs N] [--sheets N]``
 
 * ours: ``write_sheet_pdf(html, path)`` (cached fonts and stylesheet, the sheet's short HTML
-  defaults in place of WeasyPrint's user-agent stylesheet, page check, atomic write);
+  defaults in place of WeasyPrint's user-agent stylesheet, the render run by
+  ``handbook.framestack.call_with_room``, page check, atomic write);
 * floor: WeasyPrint alone on the same finished HTML with the same stylesheet, fonts and PDF
   variant: ``HTML(string=html, base_url=BASE_URL).write_pdf(path, stylesheets=..., font_config=...,
   pdf_variant=...)``, with WeasyPrint's default fetcher;
