@@ -56,7 +56,7 @@ def library_finder(listing: bytes) -> Callable[[str], str | None]:
 
     def find_library(name: str) -> str | None:
         # An ldconfig -p line: "\tlibpango-1.0.so.0 (libc6,x86-64) => /usr/lib/.../libpango-1.0.so.0"
-        found = re.search(rb"\s(lib%s\.so[^\s]*)\s+\(" % re.escape(os.fsencode(name)), listing)
+        found = re.search(rb"\s(lib%s\.[^\s]+)\s+\(" % re.escape(os.fsencode(name)), listing)
         return os.fsdecode(found.group(1)) if found else None
 
     return find_library
