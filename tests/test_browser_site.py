@@ -43,8 +43,8 @@ SCREENSHOT_PAGES = {"landing": "index.html", "dosing": "chapters/07-dose.html",
                     "references": "appendix/references.html"}
 BLOCKING = {"serious", "critical"}
 # Structure rules that must hold on every page whatever axe's impact rating of them.
-ALWAYS = {"heading-order", "empty-heading", "page-has-heading-one", "image-alt", "svg-img-alt", "role-img-alt",
-          "color-contrast"}
+ALWAYS = {"heading-order", "empty-heading", "page-has-heading-one", "landmark-unique", "image-alt", "svg-img-alt",
+          "role-img-alt", "color-contrast"}
 
 
 @dataclass
