@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import stat
+import subprocess
 
 from bs4 import BeautifulSoup
 from pdf_support import outline, page_size, page_texts, word_boxes
@@ -108,6 +110,20 @@ def test_no_text_runs_past_the_margins(built):
     # 20 mm margins; 2 mm of slack for italic overhang and rounding.
     outside = [w for w in words if w[1] < 18 * MM or w[3] > width - 18 * MM]
     assert not outside, outside[:5]
+
+
+def test_no_word_is_stranded_on_a_line_of_its_own(built):
+    """A single word alone on a line, its sentence going on below, is a layout slip (handbook.linebreak)."""
+    layout = subprocess.run(["pdftotext", "-layout", str(built.pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    stranded = []
+    for line, below in itertools.pairwise(layout):
+        word = line.strip().lstrip("•").strip()
+        indent = len(line) - len(line.lstrip()) + len(line.strip()) - len(word)
+        if (word and " " not in word and word[-1].isalpha() and below.strip()[:1].islower()
+                and len(below.strip()) > 50 and abs(indent - (len(below) - len(below.lstrip()))) <= 2):
+            stranded.append(f"{word!r} above {below.strip()[:40]!r}")
+    assert not stranded, stranded
 
 
 def test_links_resolve_and_weasyprint_reported_nothing(built):

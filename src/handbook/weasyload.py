@@ -26,12 +26,14 @@ LDCONFIG = "/sbin/ldconfig"
 
 
 def load_weasyprint() -> ModuleType:
-    """``import weasyprint``, with the quick library look-up on Linux."""
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
-    with quick_library_lookup():
-        import weasyprint
-    return weasyprint
+    """``import weasyprint``, with the quick library look-up on Linux and our line-break fix."""
+    from . import linebreak
+
+    if "weasyprint" not in sys.modules:
+        with quick_library_lookup():
+            import weasyprint  # noqa: F401
+    linebreak.install()
+    return sys.modules["weasyprint"]
 
 
 @contextlib.contextmanager
