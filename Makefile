@@ -5,7 +5,9 @@ SPHINXOPTS    ?= -W --keep-going -n -j auto
 SOURCEDIR     = source
 BUILDDIR      = build
 PAPER         ?= letter
-PYTHON3       ?= python3
+# Debian's own python3 where there is one: it runs WeasyPrint 10-15% faster than an interpreter
+# built without optimizations (pyenv's default), measured side by side on the sheet batch.
+PYTHON3       ?= $(firstword $(wildcard /usr/bin/python3) python3)
 VENV          = .venv
 PY            = $(VENV)/bin/python
 HANDBOOK      = $(VENV)/bin/handbook
