@@ -104,7 +104,7 @@ def _render_all(jobs: list[tuple[int, Any, Path]]) -> list[tuple[int, str]]:
     WeasyPrint renders one page at a time on one core, so a batch spreads the sheets over
     worker processes. They are forked once the fonts, stylesheet and template are loaded, so
     they share them. Forking before the first sheet rather than after it keeps the second core
-    busy from the start: 0.2 s less for 100 sheets (four runs each way, side by side).
+    busy from the start: about 0.13 s less for 100 sheets (four runs each way, side by side).
     ``make bench`` measures the whole batch.
     """
     _JOBS[:] = jobs
