@@ -10,6 +10,9 @@ While WeasyPrint loads, :func:`load_weasyprint` answers those look-ups from one 
 ``ldconfig -p``, as find_library's first step would, and skips the gcc and ld fallbacks. A name
 it cannot place costs nothing: WeasyPrint's list ends with each library's full file name
 (``libpango-1.0.so.0``), which the system loader opens directly.
+
+Every part of the handbook loads WeasyPrint through :func:`load_weasyprint` (``handbook.fetcher``
+calls it first), so it is also where ``handbook.linebreak``'s fix is installed.
 """
 
 from __future__ import annotations
