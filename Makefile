@@ -55,8 +55,8 @@ bench: $(STAMP)  ## Measure build and sheet speed; writes build/bench/results.md
 	$(PY) -m pip install --quiet -e ".[bench]"
 	@# Byte-compile our package as an installed one would be, so no run pays to compile it
 	@# (Python skips this itself where PYTHONDONTWRITEBYTECODE is set).
-	$(PY) -m compileall -q src
-	$(PY) -m handbook.bench
+	$(PY) -m compileall -q src bench
+	$(PY) -m bench
 
 clean:  ## Remove build/ (keeps .venv)
 	rm -rf $(BUILDDIR)

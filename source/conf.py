@@ -6,8 +6,8 @@ import datetime as dt
 import os
 
 from handbook import __version__
-from handbook.paths import BIBFILE
-from handbook.dosing import load_dosing
+from handbook.project import BIBFILE, DOSING_FILE
+from handbook.model.dosing import load_dosing
 
 # -- Project information -------------------------------------------------------------
 project = "Ketamine for Depression: A Clinician's Handbook"
@@ -28,7 +28,7 @@ extensions = [
     "handbook.sphinxext",
 ]
 root_doc = "index"
-exclude_patterns = ["_build", "_data", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 numfig = True
 today = build_date
@@ -50,7 +50,7 @@ bibtex_cite_id = "cite-{key}"
 bibtex_bibliography_id = "bibliography-{bibliography_count}"
 
 # -- Handbook extensions -------------------------------------------------------------
-handbook_dosing_file = "_data/dosing.toml"
+handbook_dosing_file = str(DOSING_FILE)
 
 # -- HTML output ---------------------------------------------------------------------
 html_theme = "furo"

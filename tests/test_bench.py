@@ -1,4 +1,4 @@
-"""The benchmark's own pieces (handbook.bench): fast, and no timed assertions."""
+"""The benchmark's own pieces (bench): fast, and no timed assertions."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sphinx.cmd.build import build_main
 
-from handbook.bench import report
-from handbook.bench.features import VARIANTS, css_copy, write_variant
-from handbook.bench.scale import LABEL, ROLE_REF, edit_chapter, make_scaled_source, rename_labels
-from handbook.bench.timing import Case, Sample, Stats, run_interleaved, run_once
-from handbook.paths import SOURCE_DIR
+from bench import report
+from bench.features import VARIANTS, css_copy, write_variant
+from bench.scale import LABEL, ROLE_REF, edit_chapter, make_scaled_source, rename_labels
+from bench.timing import Case, Sample, Stats, run_interleaved, run_once
+from handbook.project import SOURCE_DIR
 
 TINY_CONF = 'extensions = ["myst_parser"]\nroot_doc = "index"\nexclude_patterns = ["_build"]\n'
 TINY_INDEX = "# Tiny\n\n```{toctree}\n:numbered:\n\nchapters/01-one\nchapters/02-two\n```\n\nSee {ref}`ch-one`.\n"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_support import (
+from helpers.browser import (
     AXE_JS,
     REQUIRE_ENV,
     missing_browser,

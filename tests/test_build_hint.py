@@ -30,7 +30,7 @@ def test_no_hint_when_the_subsetter_is_installed(monkeypatch, tmp_path, capsys):
 
 
 def test_a_failed_render_in_the_renderer_process_fails_the_build_here(tmp_path):
-    from handbook.warmrender import WarmRenderer
+    from handbook.book.warmrender import WarmRenderer
 
     missing = tmp_path / "print" / "handbook.html"
     with WarmRenderer() as renderer:

@@ -10,12 +10,12 @@ import pybtex.database
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, SHARED
-from pdf_support import outline, page_texts
+from helpers.pdfs import outline, page_texts
 from test_site import CHAPTERS
 
-from handbook.dosing import load_dosing
+from handbook.model.dosing import load_dosing
+from handbook.model.units import format_quantity
 from handbook.sphinxext.dosing_tables import titration_rows
-from handbook.units import format_quantity
 
 SOURCES = sorted((ROOT / "source").rglob("*.md"))
 FORBIDDEN_LINKS = re.compile(r"sci-hub|libgen|z-lib|fbclid|utm_[a-z]+=|via%3Dihub|\?via=ihub", re.IGNORECASE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from handbook.fetcher import FatalRefusalError, RefusedURLError, SafeFetcher
+from handbook.weasy.fetcher import FatalRefusalError, RefusedURLError, SafeFetcher
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.framestack import call_with_room
+from handbook.weasy.framestack import call_with_room
 
 
 def _depth(n: int) -> int:

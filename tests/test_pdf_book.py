@@ -9,11 +9,11 @@ import stat
 import subprocess
 
 from bs4 import BeautifulSoup
-from pdf_support import outline, page_size, page_texts, word_boxes
+from helpers.pdfs import outline, page_size, page_texts, word_boxes
 from pypdf import PdfReader
 
 from handbook import __version__
-from handbook.dosing import load_dosing
+from handbook.model.dosing import load_dosing
 
 MM = 72 / 25.4
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import BUILD_EPOCH, run_handbook
-from pdf_support import page_size
+from helpers.pdfs import page_size
 
 
 def test_two_clean_a4_builds_are_byte_identical(tmp_path):

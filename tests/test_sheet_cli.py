@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_sheet_support import one_error_line, page_count, run_cli, sheet
+from helpers.sheets import one_error_line, page_count, run_cli, sheet
 
 from handbook.cli import main
 

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_sheet_support import pdf_text, sheet, squash
+from helpers.readability import flesch_kincaid_grade, strip_numbers
+from helpers.sheets import pdf_text, sheet, squash
 
-from handbook.dosing import load_dosing
-from handbook.paths import TEMPLATES_DIR
+from handbook.model.dosing import load_dosing
+from handbook.project import TEMPLATES_DIR
 from handbook.sheet.options import default_options
-from handbook.sheet.readability import flesch_kincaid_grade, strip_numbers
 from handbook.sheet.render import render_sheet_html
 from handbook.sphinxext.dosing_tables import titration_rows
 
@@ -225,7 +225,7 @@ def contrast(a: str, b: str) -> float:
 
 
 def test_text_contrast_and_typography() -> None:
-    css = (TEMPLATES_DIR / "patient-sheet.css").read_text(encoding="utf-8")
+    css = (TEMPLATES_DIR / "sheet" / "patient-sheet.css").read_text(encoding="utf-8")
     text_colours = set(re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})", css))
     # Backgrounds behind text: the page, and the tint of the step boxes and the log's header row.
     # (The list bullets' dark fill is decoration with no text on it.)

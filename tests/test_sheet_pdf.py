@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-from test_sheet_support import (
+from helpers.sheets import (
     min_font_size,
     page_count,
     pdf_text,
@@ -17,9 +16,10 @@ from test_sheet_support import (
     sheet,
     squash,
 )
+from pypdf import PdfReader
 
 from handbook import __version__
-from handbook.dosing import load_dosing
+from handbook.model.dosing import load_dosing
 from handbook.sheet import build_default_sheets
 from handbook.sheet.options import default_options, options_from_values
 from handbook.sheet.render import HTML_DEFAULTS, render_sheet_html

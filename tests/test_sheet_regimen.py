@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_sheet_support import min_font_size, one_error_line, page_count, pdf_text, sheet
+from conftest import ROOT
+from helpers.sheets import min_font_size, one_error_line, page_count, pdf_text, sheet
 
 from handbook.cli import main
-from handbook.paths import TEMPLATES_DIR
-from handbook.sheet.regimen import FILE_FIELDS
+from handbook.model.regimen import FILE_FIELDS
 
-EXAMPLE = TEMPLATES_DIR / "regimen-example.toml"
+EXAMPLE = ROOT / "examples" / "regimen.toml"
 
 
 def regimen(tmp_path: Path, text: str) -> str:

@@ -20,7 +20,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browser_support import missing_tool, skip_or_fail
+from helpers.browser import missing_tool, skip_or_fail
 from PIL import Image, ImageChops, ImageStat
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"

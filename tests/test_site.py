@@ -64,7 +64,7 @@ def test_site_offers_the_pdf_handbook_and_patient_sheets(built):
 
 def test_every_page_carries_edition_and_review_date(built):
     from handbook import __version__
-    from handbook.dosing import load_dosing
+    from handbook.model.dosing import load_dosing
 
     reviewed = load_dosing().last_reviewed.isoformat()
     for page in built.html.rglob("*.html"):

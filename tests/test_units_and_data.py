@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.dosing import DosingDataError, load_dosing
-from handbook.units import format_number, format_quantity, format_range
+from handbook.model.dosing import DosingDataError, load_dosing
+from handbook.model.units import format_number, format_quantity, format_range
 
 
 @pytest.mark.parametrize(("value", "text"), [

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from handbook.weasyload import _ldconfig_listing, library_finder, quick_library_lookup
+from handbook.weasy.libraries import _ldconfig_listing, library_finder, quick_library_lookup
 
 # What WeasyPrint 70 asks find_library for: the names ldconfig knows, and names no system has.
 FOUND = ("gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0")
@@ -43,7 +43,7 @@ def record(self, args, *rest, **kwargs):
     started.append(args if isinstance(args, str) else " ".join(map(str, args)))
     real(self, args, *rest, **kwargs)
 subprocess.Popen.__init__ = record
-import handbook.fetcher
+import handbook.weasy.fetcher
 import weasyprint.text.ffi as ffi
 print(json.dumps({"started": started, "subset": ffi.harfbuzz_subset is not None}))
 """

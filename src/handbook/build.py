@@ -13,11 +13,11 @@ from pathlib import Path
 from sphinx.cmd.build import build_main
 
 from . import __version__
-from .dosing import load_dosing
-from .paths import SOURCE_DIR, build_dir
-from .pdf import HARFBUZZ_HINT, PRINT_CSS, harfbuzz_subset_available
-from .printhtml import BookInfo, compose, read_singlehtml
-from .warmrender import WarmRenderer
+from .book.compose import BookInfo, compose, read_singlehtml
+from .book.render import HARFBUZZ_HINT, PRINT_CSS, harfbuzz_subset_available
+from .book.warmrender import WarmRenderer
+from .model.dosing import load_dosing
+from .project import SOURCE_DIR, build_dir
 
 PDF_NAME = "ketamine-handbook.pdf"
 STRICT = ["-W", "--keep-going", "-n"]

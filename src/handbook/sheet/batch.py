@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import SheetInputError
+from handbook.model.errors import InputError
+
 from .options import options_from_values
 from .render import load_shared_resources, make_sheet
 
@@ -40,20 +41,20 @@ def _column(name: str) -> str:
 def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int:
     """Make one sheet per row. Options given on the command line fill cells the CSV leaves blank."""
     if not out_dir.is_dir():
-        raise SheetInputError("--out-dir", f"{out_dir} is not a folder")
+        raise InputError("--out-dir", f"{out_dir} is not a folder")
     try:
         handle = csv_path.open(newline="", encoding="utf-8-sig")
     except OSError as err:
-        raise SheetInputError("--batch", f"cannot read {csv_path}: {err.strerror or err}") from None
+        raise InputError("--batch", f"cannot read {csv_path}: {err.strerror or err}") from None
     with handle:
         try:
             rows = list(_rows(csv.reader(handle), csv_path))
         except UnicodeDecodeError:
-            raise SheetInputError("--batch", f"{csv_path} is not UTF-8 text") from None
+            raise InputError("--batch", f"{csv_path} is not UTF-8 text") from None
         except csv.Error as err:
-            raise SheetInputError("--batch", f"{csv_path} is not valid CSV: {err}") from None
+            raise InputError("--batch", f"{csv_path} is not valid CSV: {err}") from None
     if not rows:
-        raise SheetInputError("--batch", f"{csv_path} has no rows below its header")
+        raise InputError("--batch", f"{csv_path} has no rows below its header")
 
     base = {key: value for key, value in defaults.items() if value is not None}
     used: dict[str, int] = {}
@@ -62,17 +63,17 @@ def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int
     for line, row in rows:  # check every row first: cheap, and a bad row never reaches the renderer
         try:
             if row is None:
-                raise SheetInputError("row", "has more cells than the header has columns")
+                raise InputError("row", "has more cells than the header has columns")
             values = {**base, **{key: value for key, value in row.items() if value.strip()}}
             name = values.pop(OUTPUT_COLUMN, None) or f"patient-sheet-line-{line}.pdf"
             out = out_dir / _plain_file_name(name)
             if out.name in used:
-                raise SheetInputError(OUTPUT_COLUMN, f"{out.name} is already used by line {used[out.name]}")
+                raise InputError(OUTPUT_COLUMN, f"{out.name} is already used by line {used[out.name]}")
             options = options_from_values(values, option=_column)
             used[out.name] = line
             jobs.append((line, options, out))
             messages += [(line, f"{csv_path.name} line {line}: warning: {w}") for w in options.warnings]
-        except SheetInputError as err:
+        except InputError as err:
             messages.append((line, f"{csv_path.name} line {line}: {err}"))
     failed = len(rows) - len(jobs)
     for line, problem in _render_all(jobs):
@@ -93,7 +94,7 @@ def _render_one(index: int) -> tuple[int, str | None]:
     line, options, out = _JOBS[index]
     try:
         make_sheet(options, out, option=_column, output_label=OUTPUT_COLUMN)
-    except SheetInputError as err:
+    except InputError as err:
         return line, str(err)
     return line, None
 
@@ -134,14 +135,14 @@ def _rows(reader: Any, csv_path: Path) -> Any:
     try:
         header = next(reader)
     except StopIteration:
-        raise SheetInputError("--batch", f"{csv_path} is empty") from None
+        raise InputError("--batch", f"{csv_path} is empty") from None
     columns = [column_name(h) for h in header]
     allowed = _columns()
     for original, name in zip(header, columns, strict=True):
         if name not in allowed:
-            raise SheetInputError("--batch", f"unknown column {original!r}; allowed: {', '.join(sorted(allowed))}")
+            raise InputError("--batch", f"unknown column {original!r}; allowed: {', '.join(sorted(allowed))}")
     if len(set(columns)) != len(columns):
-        raise SheetInputError("--batch", "a column appears twice in the header")
+        raise InputError("--batch", "a column appears twice in the header")
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num  # a quoted cell may span lines; report where the row starts
@@ -157,5 +158,5 @@ def _plain_file_name(name: str) -> str:
     """An output name must stay inside --out-dir: no folders, no hidden files."""
     name = name.strip()
     if "/" in name or "\\" in name or name.startswith(".") or not name or "\0" in name:
-        raise SheetInputError(OUTPUT_COLUMN, f"{name!r} must be a plain file name such as sheet-1.pdf")
+        raise InputError(OUTPUT_COLUMN, f"{name!r} must be a plain file name such as sheet-1.pdf")
     return name

@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from handbook.dosing import DosingDataError
-
-from .errors import SheetInputError
+from handbook.model.dosing import DosingDataError
+from handbook.model.errors import InputError
 
 # Options that describe one sheet; --batch rows may set the same ones as CSV columns.
 SHEET_OPTIONS: tuple[tuple[str, str, str], ...] = (
@@ -25,7 +24,7 @@ SHEET_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("pharmacy", "TEXT", "pharmacy name and phone"),
     ("start", "YYYY-MM-DD", "date of the first test dose; each step then shows its date"),
     ("emergency-number", "TEXT", "emergency phone number (default: 911)"),
-    ("regimen", "FILE.toml", "regimen file (see templates/regimen-example.toml)"),
+    ("regimen", "FILE.toml", "regimen file (see examples/regimen.toml)"),
     ("dose", "MG", "the full dose in mg (test doses stay as the regimen gives them)"),
     ("mg-per-ml", "N", "spray concentration in mg per mL"),
     ("ml-per-spray", "N", "mL the bottle delivers per spray"),
@@ -68,14 +67,14 @@ def run_sheet(args: argparse.Namespace) -> int:
             from .batch import run_batch
 
             if args.output is not None:
-                raise SheetInputError("-o", "not used with --batch; give --out-dir DIR")
+                raise InputError("-o", "not used with --batch; give --out-dir DIR")
             if args.batch is None:
-                raise SheetInputError("--out-dir", "only used with --batch FILE.csv")
+                raise InputError("--out-dir", "only used with --batch FILE.csv")
             if args.out_dir is None:
-                raise SheetInputError("--batch", "needs --out-dir DIR for the sheets")
+                raise InputError("--batch", "needs --out-dir DIR for the sheets")
             return run_batch(Path(args.batch), Path(args.out_dir), sheet_values(args))
         return _run_one(args)
-    except SheetInputError as err:
+    except InputError as err:
         print(f"handbook sheet: {err}", file=sys.stderr)
         return 2
     except DosingDataError as err:  # the project's own data file is broken: not the user's input
@@ -88,7 +87,7 @@ def _run_one(args: argparse.Namespace) -> int:
     from .render import check_output_path, make_sheet
 
     if not args.output:
-        raise SheetInputError("-o", "give the PDF to write, e.g. -o sheet.pdf")
+        raise InputError("-o", "give the PDF to write, e.g. -o sheet.pdf")
     out = Path(args.output)
     check_output_path(out, "-o")  # before anything slow
     options = options_from_values(sheet_values(args))

@@ -15,11 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from handbook.dosing import DosingData, Regimen, load_dosing
-from handbook.paths import FONTS_DIR
-
-from .errors import SheetInputError
-from .regimen import RegimenOverrides, build_regimen
+from handbook.model.dosing import DosingData, Regimen, load_dosing
+from handbook.model.errors import InputError
+from handbook.model.regimen import RegimenOverrides, build_regimen
+from handbook.project import FONTS_DIR
 
 PAPERS = {"letter": "letter", "a4": "A4"}  # our name -> CSS page size
 TEXT_FIELDS = ("patient", "prescriber", "phone", "pharmacy", "emergency-number")
@@ -84,7 +83,7 @@ def options_from_values(values: Mapping[str, Any], *, option: Option = cli_optio
     text = {name: clean_text(values.get(name), option(name)) for name in TEXT_FIELDS}
     emergency = text.pop("emergency-number") if values.get("emergency-number") is not None else None
     if emergency == "":
-        raise SheetInputError(option("emergency-number"), "must not be empty")
+        raise InputError(option("emergency-number"), "must not be empty")
     start = values.get("start")
     paper = parse_paper(values.get("paper"), option("paper"))
     large_print = parse_flag(values.get("large-print"), option("large-print"))
@@ -94,7 +93,7 @@ def options_from_values(values: Mapping[str, Any], *, option: Option = cli_optio
         try:
             start_date + dt.timedelta(days=regimen.full_dose.day - 1)
         except OverflowError:
-            raise SheetInputError(option("start"), "the steps would run past the year 9999") from None
+            raise InputError(option("start"), "the steps would run past the year 9999") from None
     return SheetOptions(
         regimen=regimen,
         last_reviewed=data.last_reviewed,
@@ -120,18 +119,18 @@ def parse_paper(value: Any, label: str) -> str:
         return "letter"
     name = str(value).strip().lower()
     if name not in PAPERS:
-        raise SheetInputError(label, f"unknown paper size {value!r}; use letter or a4")
+        raise InputError(label, f"unknown paper size {value!r}; use letter or a4")
     return name
 
 
 def parse_date(value: Any, label: str) -> dt.date:
     text = str(value).strip()
     if not _DATE.fullmatch(text):
-        raise SheetInputError(label, f"must be a date written YYYY-MM-DD, got {value!r}")
+        raise InputError(label, f"must be a date written YYYY-MM-DD, got {value!r}")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise SheetInputError(label, f"no such date: {text}") from None
+        raise InputError(label, f"no such date: {text}") from None
 
 
 def parse_flag(value: Any, label: str) -> bool:
@@ -143,7 +142,7 @@ def parse_flag(value: Any, label: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise SheetInputError(label, f"must be yes or no, got {value!r}")
+    raise InputError(label, f"must be yes or no, got {value!r}")
 
 
 def clean_text(value: Any, label: str) -> str:
@@ -156,17 +155,17 @@ def clean_text(value: Any, label: str) -> str:
     text = unicodedata.normalize("NFC", str(value))
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
-            raise SheetInputError(label, f"contains a control character (U+{ord(char):04X})")
+            raise InputError(label, f"contains a control character (U+{ord(char):04X})")
         if ord(char) in _BIDI_CONTROLS:
-            raise SheetInputError(label, f"contains a text-direction control (U+{ord(char):04X})")
+            raise InputError(label, f"contains a text-direction control (U+{ord(char):04X})")
     text = " ".join(text.split())  # newlines and tabs become single spaces
     if len(text) > MAX_TEXT:
-        raise SheetInputError(label, f"is {len(text)} characters long; shorten it to at most {MAX_TEXT}")
+        raise InputError(label, f"is {len(text)} characters long; shorten it to at most {MAX_TEXT}")
     # Plain ASCII is always covered; only other text needs the font's character map (read once).
     missing = [] if text.isascii() else sorted({c for c in text if ord(c) not in font_coverage() and not c.isspace()})
     if missing:
         shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:3])
-        raise SheetInputError(label, f"the sheet's font has no letter for {shown}; "
+        raise InputError(label, f"the sheet's font has no letter for {shown}; "
                                      "it prints Latin, Greek and Cyrillic scripts")
     return text
 

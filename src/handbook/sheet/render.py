@@ -22,20 +22,20 @@ from typing import Any
 import jinja2
 
 from handbook import __version__
-from handbook.artifacts import mark_margin_artifacts
 from handbook.atomic import write_atomically
-from handbook.fetcher import SafeFetcher
-from handbook.framestack import call_with_room
-from handbook.paths import FONTS_DIR, TEMPLATES_DIR
-from handbook.units import format_number, format_quantity, plural
+from handbook.model.errors import InputError
+from handbook.model.units import format_number, format_quantity, plural
+from handbook.project import FONTS_DIR, TEMPLATES_DIR
+from handbook.weasy.artifacts import mark_margin_artifacts
+from handbook.weasy.fetcher import SafeFetcher
+from handbook.weasy.framestack import call_with_room
 
-from .errors import SheetInputError
 from .options import TEXT_FIELDS, Option, SheetOptions, cli_option, sheet_font_files
 
 TEMPLATE = "patient-sheet.html.j2"
-STYLESHEET = TEMPLATES_DIR / "patient-sheet.css"
-HTML_DEFAULTS = TEMPLATES_DIR / "patient-sheet-defaults.css"
-BASE_URL = TEMPLATES_DIR.as_uri() + "/"
+STYLESHEET = TEMPLATES_DIR / "sheet" / "patient-sheet.css"
+HTML_DEFAULTS = TEMPLATES_DIR / "sheet" / "html-defaults.css"
+BASE_URL = (TEMPLATES_DIR / "sheet").as_uri() + "/"
 PDF_VARIANT = "pdf/ua-1"
 TITLE = "Your ketamine nasal spray: how to take it"
 # Step boxes to a row, by number of steps: one row up to four, then rows of three or four.
@@ -61,7 +61,7 @@ class SheetDoesNotFitError(Exception):
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "sheet"),
         autoescape=True,  # a name like "<b>x</b>" must print as those characters
         undefined=jinja2.StrictUndefined,  # a missing value is a bug, not a blank
         trim_blocks=True,
@@ -116,7 +116,7 @@ def sheet_html_class() -> Any:
 
     WeasyPrint matches every element against its whole HTML5 defaults (about 250 rules); the
     sheet uses a handful of elements, and a batch renders it a hundred times.
-    templates/patient-sheet-defaults.css holds WeasyPrint's values for those elements only.
+    templates/sheet/html-defaults.css holds WeasyPrint's values for those elements only.
     ``_ua_stylesheets`` is WeasyPrint's hook for this, not public API: were it renamed, the
     override would be ignored and the full defaults used, which print the same sheet.
     """
@@ -146,7 +146,7 @@ def render_sheet_html(options: SheetOptions) -> str:
 
 
 def sheet_context(options: SheetOptions) -> dict[str, Any]:
-    """Every string the template prints, numbers written by handbook.units."""
+    """Every string the template prints, numbers written by handbook.model.units."""
     reg = options.regimen
     steps = []
     for number, step in enumerate(reg.steps, start=1):
@@ -191,7 +191,7 @@ def sheet_context(options: SheetOptions) -> dict[str, Any]:
 
 
 def _quantity(value: Any, unit: str) -> str:
-    """handbook.units' ISMP quantity, with a no-break space so "10" and "mg" never land on two lines."""
+    """handbook.model.units' ISMP quantity, with a no-break space so "10" and "mg" never land on two lines."""
     return format_quantity(value, unit).replace(" ", NBSP, 1)
 
 
@@ -244,13 +244,13 @@ def check_output_path(out_path: Path, label: str) -> None:
     """Refuse an output we could not write, before spending time on the render."""
     folder = out_path.parent
     if out_path.is_dir():
-        raise SheetInputError(label, f"{out_path} is a folder; give a file name such as sheet.pdf")
+        raise InputError(label, f"{out_path} is a folder; give a file name such as sheet.pdf")
     if not folder.is_dir():
-        raise SheetInputError(label, f"cannot write {out_path}: the folder {folder} does not exist")
+        raise InputError(label, f"cannot write {out_path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise SheetInputError(label, f"cannot write {out_path}: no permission to write in {folder}")
+        raise InputError(label, f"cannot write {out_path}: no permission to write in {folder}")
     if out_path.exists() and not os.access(out_path, os.W_OK):
-        raise SheetInputError(label, f"cannot write {out_path}: the file is read-only")
+        raise InputError(label, f"cannot write {out_path}: the file is read-only")
 
 
 def make_sheet(options: SheetOptions, out_path: Path, *, option: Option = cli_option,
@@ -264,10 +264,10 @@ def make_sheet(options: SheetOptions, out_path: Path, *, option: Option = cli_op
     except SheetDoesNotFitError as err:
         raise too_long_error(options, err.pages, option) from None
     except OSError as err:
-        raise SheetInputError(output_label, f"cannot write {out_path}: {err.strerror or err}") from None
+        raise InputError(output_label, f"cannot write {out_path}: {err.strerror or err}") from None
 
 
-def too_long_error(options: SheetOptions, pages: int, option: Option = cli_option) -> SheetInputError:
+def too_long_error(options: SheetOptions, pages: int, option: Option = cli_option) -> InputError:
     """Say what to shorten when the sheet runs past one page (never shrink the type instead)."""
     texts = {name: getattr(options, name.replace("-", "_")) for name in TEXT_FIELDS}
     long_texts = sorted((name for name in texts if len(texts[name]) > 30), key=lambda n: -len(texts[n]))[:2]
@@ -285,4 +285,4 @@ def too_long_error(options: SheetOptions, pages: int, option: Option = cli_optio
     if options.large_print:
         fixes.append(f"leave out {option('large-print')}")
     label = option(long_texts[0]) if long_texts else option("regimen") if big_regimen else "sheet"
-    return SheetInputError(label, f"the sheet would need {pages} pages and must fit on one: {'; or '.join(fixes)}")
+    return InputError(label, f"the sheet would need {pages} pages and must fit on one: {'; or '.join(fixes)}")

@@ -13,9 +13,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from handbook.charts import route_equivalents_svg
-from handbook.dosing import ROUTE_NAMES, DosingData
-from handbook.units import format_number, format_quantity, plural
+from handbook.model.dosing import ROUTE_NAMES, DosingData
+from handbook.model.units import format_number, format_quantity, plural
+from handbook.sphinxext.charts import route_equivalents_svg
 
 from .facts import dosing_for
 

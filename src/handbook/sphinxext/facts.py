@@ -1,7 +1,7 @@
 """The ``{fact}`` role: print a number from the dosing data file, so prose never types one by hand.
 
 ``{fact}`iv.dose_mg_per_kg mg/kg``` renders "0.5 mg/kg"; a list renders as a range
-("50 to 80 mg"); ``derived.*`` names reach the computed figures (see handbook.dosing).
+("50 to 80 mg"); ``derived.*`` names reach the computed figures (see handbook.model.dosing).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from handbook.dosing import DosingData, DosingDataError, load_dosing
-from handbook.units import format_number, format_quantity, format_range
+from handbook.model.dosing import DosingData, DosingDataError, load_dosing
+from handbook.model.units import format_number, format_quantity, format_range
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pybtex.plugin import find_plugin, register_plugin
 from sphinx.application import Sphinx
 
-from handbook.bibstyle import HandbookStyle
+from handbook.sphinxext.bibstyle import HandbookStyle
 
 #: (plugin group, name) pairs a handbook build looks up, found by counting the lookups.
 USED_PLUGINS = (

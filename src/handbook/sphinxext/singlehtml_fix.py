@@ -21,7 +21,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from handbook.anchors import renamed_id
+from handbook.book.anchors import renamed_id
 
 DOC_PREFIX = "#document-"
 

@@ -1,8 +1,8 @@
-from handbook.paths import DOSING_DATA
+from handbook.project import DOSING_FILE
 
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "handbook.sphinxext"]
 bibtex_bibfiles = ["refs.bib"]
-handbook_dosing_file = str(DOSING_DATA)
+handbook_dosing_file = str(DOSING_FILE)
 myst_enable_extensions = ["colon_fence"]
 bibtex_default_style = "handbook"
 bibtex_cite_id = "cite-{key}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .dosing import ROUTE_NAMES, DosingData
-from .units import format_quantity
+from handbook.model.dosing import ROUTE_NAMES, DosingData
+from handbook.model.units import format_quantity
 
 
 def route_equivalents_svg(data: DosingData) -> tuple[str, str]:

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from handbook.paths import ASSETS_DIR, FONTS_DIR
+from handbook.project import FONTS_DIR, TEMPLATES_DIR
 
-PRINT_CSS = ASSETS_DIR / "print" / "handbook.css"  # handbook.pdf.PRINT_CSS, without importing WeasyPrint here
+PRINT_CSS = TEMPLATES_DIR / "book" / "handbook.css"  # handbook.book.render.PRINT_CSS, without importing WeasyPrint here
 
 # WeasyPrint alone: the floor. argv: HTML OUT.pdf [PDF_VARIANT]
 FLOOR_CODE = (

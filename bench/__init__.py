@@ -1,6 +1,6 @@
 """The benchmark: build and sheet speed, side by side with sphinx-simplepdf and WeasyPrint's floor.
 
-``python -m handbook.bench`` (``make bench``) writes ``build/bench/results.md`` and
+``python -m bench`` (``make bench``) writes ``build/bench/results.md`` and
 ``results.json``. It reports; it never fails the build. The pieces, one job each:
 
 * :mod:`.timing`: run a command in a fresh process, interleave cases, median/min/max, peak memory;

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-COMMAND = "make bench"  # which runs python -m handbook.bench
+COMMAND = "make bench"  # which runs python -m bench
 
 
 def new_results(meta: dict[str, Any]) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def readme_section(results: dict[str, Any]) -> str:
     """The short version for the README (at most 40 lines): targets, the main timings, growth."""
     meta = results["meta"]
     out = ["## Speed", "",
-           (f"`{COMMAND}` (`python -m handbook.bench`, {meta.get('total time', '')}) on "
+           (f"`{COMMAND}` (`python -m bench`, {meta.get('total time', '')}) on "
             f"{meta.get('machine', 'this machine')}, {meta.get('date', '')}. Medians of interleaved cold runs: "
             f"{meta.get('runs', '?')}. Full tables, the cost of each print feature and what each PDF holds are in "
             "`build/bench/results.md`."), ""]

@@ -1,6 +1,6 @@
 """What a PDF holds, so the timings can be read against what each tool produces.
 
-``python -m handbook.bench.pdfinfo PDF...`` prints the facts as JSON. The benchmark asks
+``python -m bench.pdfinfo PDF...`` prints the facts as JSON. The benchmark asks
 through that sub-process, so reading a 500-page PDF never grows the benchmark's own
 process, whose size would otherwise show up in every child's peak memory (a child starts
 as a copy of it).
@@ -51,7 +51,7 @@ def anchor_errors(log: Path) -> int:
 
 def pdf_facts_in_child(paths: list[Path]) -> dict[str, dict[str, Any]]:
     """:func:`pdf_facts` for each path, computed in a fresh process; keys are the paths as strings."""
-    result = subprocess.run([sys.executable, "-m", "handbook.bench.pdfinfo", *map(str, paths)],
+    result = subprocess.run([sys.executable, "-m", "bench.pdfinfo", *map(str, paths)],
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         return {str(p): {"error": result.stderr.strip().splitlines()[-1:]} for p in paths}

@@ -13,7 +13,7 @@ import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
-from .weasyload import load_weasyprint
+from .libraries import load_weasyprint
 
 load_weasyprint()  # before the import below, which would otherwise load WeasyPrint the slow way
 

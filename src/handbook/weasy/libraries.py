@@ -11,7 +11,7 @@ While WeasyPrint loads, :func:`load_weasyprint` answers those look-ups from one 
 it cannot place costs nothing: WeasyPrint's list ends with each library's full file name
 (``libpango-1.0.so.0``), which the system loader opens directly.
 
-Every part of the handbook loads WeasyPrint through :func:`load_weasyprint` (``handbook.fetcher``
+Every part of the handbook loads WeasyPrint through :func:`load_weasyprint` (``handbook.weasy.fetcher``
 calls it first), so it is also where ``handbook.linebreak``'s fix is installed.
 """
 

@@ -1,6 +1,6 @@
 """The patient sheet, timed in one process: ours against WeasyPrint alone on the same HTML.
 
-``python -m handbook.bench.sheets --json OUT.json --out-dir DIR [--pairs N] [--sheets N]``
+``python -m bench.sheets --json OUT.json --out-dir DIR [--pairs N] [--sheets N]``
 
 * ours: ``write_sheet_pdf(html, path)`` (cached fonts and stylesheet, the sheet's short HTML
   defaults in place of WeasyPrint's user-agent stylesheet, the render run by
@@ -88,7 +88,7 @@ def measure(out_dir: Path, pairs: int, sheets: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handbook.bench.sheets")
+    parser = argparse.ArgumentParser(prog="python -m bench.sheets")
     parser.add_argument("--json", type=Path, required=True)
     parser.add_argument("--out-dir", type=Path, required=True)
     parser.add_argument("--pairs", type=int, default=20)

@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-CONF_LINE = '\nextensions.append("sphinx_simplepdf")  # added by handbook.bench\n'
+CONF_LINE = '\nextensions.append("sphinx_simplepdf")  # added by bench\n'
 PDF_NAME = "handbook.pdf"
 
 

@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from handbook.paths import SOURCE_DIR, build_dir
+from handbook.project import SOURCE_DIR, build_dir
 
 from . import report
 from .features import FLOOR_CODE, VARIANTS, write_variant
@@ -42,12 +42,12 @@ BATCH_SHEETS = 100
 
 
 def ours_argv(command: str, source: Path, out: Path, jobs: str | None = None) -> list[str]:
-    return [PY, "-m", "handbook.bench.ours", command, "--source", str(source), "--out", str(out),
+    return [PY, "-m", "bench.ours", command, "--source", str(source), "--out", str(out),
             *(["-j", jobs] if jobs else [])]
 
 
 def render_argv(out: Path) -> list[str]:
-    return [PY, "-m", "handbook.bench.ours", "render", "--out", str(out)]
+    return [PY, "-m", "bench.ours", "render", "--out", str(out)]
 
 
 def floor_argv(html: Path, pdf: Path, pdf_variant: str = "") -> list[str]:
@@ -243,7 +243,7 @@ class Bench:
                  [PY, "-m", "handbook", "sheet", "--batch", str(csv_file), "--out-dir", str(batch_dir)],
                  prepare=batch_prepare, check=batch_check),
             Case("sheet-inproc", "in one process: 8 pairs ours/floor, then 20 sheets (whole run)",
-                 [PY, "-m", "handbook.bench.sheets", "--json", str(folder / "inproc.json"),
+                 [PY, "-m", "bench.sheets", "--json", str(folder / "inproc.json"),
                   "--out-dir", str(folder / "inproc"), "--pairs", "8", "--sheets", "20"],
                  prepare=remove(folder / "inproc.json"), check=inproc_check),
         ], self.args.runs)
@@ -426,14 +426,14 @@ NOTES = [
      "'No anchor' errors; our build mends them (handbook.sphinxext.singlehtml_fix), theirs runs as shipped."),
     ("The floor is `weasyprint.HTML(filename=print_html).write_pdf(out)` in a fresh process on the print HTML our "
      "build made: same CSS and fonts, no tags, WeasyPrint's default fetcher."),
-    ("Scaled handbooks copy each chapter with renamed labels (handbook.bench.scale) under build/bench/scale-N; "
+    ("Scaled handbooks copy each chapter with renamed labels (bench.scale) under build/bench/scale-N; "
      "the front matter and appendices are not copied, so pages grow a little less than N-fold."),
     "Edits append a paragraph to the first chapter of a copy of the sources before each timed rebuild.",
 ]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m handbook.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: build/bench)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each 1x case (default: %(default)s)")
     parser.add_argument("--scale-runs", default="4=3,16=1",

@@ -1,6 +1,6 @@
 """Render the PDF in a second process, which loads WeasyPrint while Sphinx runs in this one.
 
-Loading WeasyPrint takes about 0.3 s (``handbook.weasyload``; 0.55 s with a plain import). The
+Loading WeasyPrint takes about 0.3 s (``handbook.weasy.libraries``; 0.55 s with a plain import). The
 PDF step cannot start before Sphinx has written the page, but the loading can: a child forked
 before Sphinx starts loads it on the other core, then waits for the one job it will get.
 Without ``fork`` (or with one core) the render simply happens here.
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from .pdf import RenderReport, render_pdf
+from .render import RenderReport, render_pdf
 
 
 class WarmRenderer:
@@ -72,7 +72,7 @@ class WarmRenderer:
 
 
 def _serve(connection: Connection) -> None:
-    from . import fetcher  # noqa: F401  the point of this process: load WeasyPrint while Sphinx runs
+    from handbook.weasy import fetcher  # noqa: F401  the point of this process: load WeasyPrint while Sphinx runs
 
     try:
         job = connection.recv()

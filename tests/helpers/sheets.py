@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from handbook.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sheet(tmp_path: Path, *args: str, name: str = "sheet.pdf") -> tuple[int, Path]:

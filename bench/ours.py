@@ -1,6 +1,6 @@
 """Run one of our builds on a copy of the sources, in this (fresh) process.
 
-``python -m handbook.bench.ours html|pdf|singlehtml|render --source DIR --out DIR [-j N]``
+``python -m bench.ours html|pdf|singlehtml|render --source DIR --out DIR [-j N]``
 
 ``handbook html|pdf`` always reads ``source/``; the benchmark builds copies under
 ``build/bench``, so this points the build module at the copy and calls the same code the
@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handbook.bench.ours")
+    parser = argparse.ArgumentParser(prog="python -m bench.ours")
     parser.add_argument("command", choices=("html", "pdf", "singlehtml", "render"))
     parser.add_argument("--source", type=Path, help="the source folder to build (html, pdf)")
     parser.add_argument("--out", type=Path, required=True)
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = args.out.resolve()
     if args.command == "render":
-        from handbook.pdf import render_pdf
+        from handbook.book.render import render_pdf
 
         report = render_pdf(out / "print" / "handbook.html", out / "render" / "handbook.pdf", allowed_roots=[out])
         return 1 if report.messages else 0

@@ -14,10 +14,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from handbook.dosing import DosingData, Regimen, TitrationStep
-from handbook.units import format_number, format_quantity, format_range
-
-from .errors import SheetInputError
+from .dosing import DosingData, Regimen, TitrationStep
+from .errors import InputError
+from .units import format_number, format_quantity, format_range
 
 # What a regimen file may set; anything else is refused so a typo cannot be silently ignored.
 FILE_FIELDS: dict[str, frozenset[str]] = {
@@ -67,17 +66,17 @@ class _Draft:
 def parse_positive(value: Any, label: str, unit: str = "") -> Decimal:
     """A number above 0 with at most 2 decimal places, from TOML or from text."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise SheetInputError(label, f"must be a number, got {value!r}")
+        raise InputError(label, f"must be a number, got {value!r}")
     try:
         number = Decimal(value.strip()) if isinstance(value, str) else Decimal(str(value))
     except InvalidOperation:
-        raise SheetInputError(label, f"must be a number, got {value!r}") from None
+        raise InputError(label, f"must be a number, got {value!r}") from None
     if not number.is_finite():
-        raise SheetInputError(label, f"must be a finite number, got {value!r}")
+        raise InputError(label, f"must be a finite number, got {value!r}")
     if number <= 0:
-        raise SheetInputError(label, f"must be more than 0, got {value!r}")
+        raise InputError(label, f"must be more than 0, got {value!r}")
     if number != round(number, PLACES):
-        raise SheetInputError(label, f"use at most {PLACES} decimal places, got {value!r}")
+        raise InputError(label, f"use at most {PLACES} decimal places, got {value!r}")
     return number
 
 
@@ -87,14 +86,14 @@ def parse_whole(value: Any, label: str, *, maximum: int | None = None) -> int:
         text = value.strip()
         if not text.isdecimal():
             number = parse_positive(text, label)  # gives the precise complaint (negative, not a number...)
-            raise SheetInputError(label, f"must be a whole number, got {format_number(number)!r}")
+            raise InputError(label, f"must be a whole number, got {format_number(number)!r}")
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SheetInputError(label, f"must be a whole number, got {value!r}")
+        raise InputError(label, f"must be a whole number, got {value!r}")
     if value < 1:
-        raise SheetInputError(label, f"must be at least 1, got {value!r}")
+        raise InputError(label, f"must be at least 1, got {value!r}")
     if maximum is not None and value > maximum:
-        raise SheetInputError(label, f"must be at most {maximum}, got {value!r}")
+        raise InputError(label, f"must be at most {maximum}, got {value!r}")
     return value
 
 
@@ -104,33 +103,33 @@ def read_regimen_file(path: Path, label: str = "--regimen") -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SheetInputError(label, f"no such file: {path}") from None
+        raise InputError(label, f"no such file: {path}") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise SheetInputError(label, f"cannot read {path}: {err.__class__.__name__}") from None
+        raise InputError(label, f"cannot read {path}: {err.__class__.__name__}") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise SheetInputError(label, f"{path.name} is not valid TOML: {err}") from None
+        raise InputError(label, f"{path.name} is not valid TOML: {err}") from None
     for table, value in raw.items():
         if table not in FILE_FIELDS:
-            raise SheetInputError(f"{label} {table}", f"unknown field; allowed: {', '.join(FILE_FIELDS)}")
+            raise InputError(f"{label} {table}", f"unknown field; allowed: {', '.join(FILE_FIELDS)}")
         if not isinstance(value, dict):
-            raise SheetInputError(f"{label} {table}", "must be a table, like [" + table + "]")
+            raise InputError(f"{label} {table}", "must be a table, like [" + table + "]")
         for key in value:
             if key not in FILE_FIELDS[table]:
                 allowed = ", ".join(sorted(FILE_FIELDS[table]))
-                raise SheetInputError(f"{label} {table}.{key}", f"unknown field; allowed: {allowed}")
+                raise InputError(f"{label} {table}.{key}", f"unknown field; allowed: {allowed}")
     steps = raw.get("titration", {}).get("steps")
     if steps is not None:
         if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
-            raise SheetInputError(f"{label} titration.steps", "must be one or more [[titration.steps]] tables")
+            raise InputError(f"{label} titration.steps", "must be one or more [[titration.steps]] tables")
         for i, step in enumerate(steps, start=1):
             for key in step:
                 if key not in STEP_FIELDS:
                     allowed = ", ".join(sorted(STEP_FIELDS))
-                    raise SheetInputError(f"{label} titration.steps[{i}].{key}", f"unknown field; allowed: {allowed}")
+                    raise InputError(f"{label} titration.steps[{i}].{key}", f"unknown field; allowed: {allowed}")
             if "dose_mg" not in step:
-                raise SheetInputError(f"{label} titration.steps[{i}]", "missing dose_mg")
+                raise InputError(f"{label} titration.steps[{i}]", "missing dose_mg")
     return raw
 
 
@@ -155,7 +154,7 @@ def _apply_file(draft: _Draft, raw: Mapping[str, Any], label: str) -> None:
     if "steps" in titration:
         steps = titration["steps"]
         if len(steps) > MAX_STEPS:
-            raise SheetInputError(f"{label} titration.steps",
+            raise InputError(f"{label} titration.steps",
                                   f"{len(steps)} steps will not fit on one page; use at most {MAX_STEPS}")
         draft.steps = []
         draft.names = None
@@ -165,9 +164,9 @@ def _apply_file(draft: _Draft, raw: Mapping[str, Any], label: str) -> None:
             dose = parse_positive(step["dose_mg"], f"{name}.dose_mg")
             day = parse_whole(step["day"], f"{name}.day", maximum=MAX_DAY) if "day" in step else previous_day + 1
             if day <= previous_day:
-                raise SheetInputError(f"{name}.day", f"must come after the day before it (day {previous_day})")
+                raise InputError(f"{name}.day", f"must come after the day before it (day {previous_day})")
             if day > MAX_DAY:
-                raise SheetInputError(f"{name}.day", f"must be at most {MAX_DAY}, got {day}")
+                raise InputError(f"{name}.day", f"must be at most {MAX_DAY}, got {day}")
             draft.steps.append((day, dose, f"{name}.dose_mg"))
             previous_day = day
 
@@ -208,7 +207,7 @@ def build_regimen(
     warnings = _check_doses(data, draft, overrides.allow_dose_outside_range, option)
     mg_per_spray = draft.concentration * draft.volume
     if mg_per_spray != round(mg_per_spray, PLACES):
-        raise SheetInputError(draft.strength_label,
+        raise InputError(draft.strength_label,
                               f"{format_quantity(draft.concentration, 'mg')} per mL times "
                               f"{format_quantity(draft.volume, 'mL')} gives {mg_per_spray} mg a spray, "
                               f"which cannot be printed exactly; use a rounder strength")
@@ -218,10 +217,10 @@ def build_regimen(
         sprays = dose / mg_per_spray
         if sprays != sprays.to_integral_value():
             who = label if label != "dosing data" else draft.strength_label
-            raise SheetInputError(who, f"the {names[i].lower()} of {format_quantity(dose, 'mg')} is not a whole "
+            raise InputError(who, f"the {names[i].lower()} of {format_quantity(dose, 'mg')} is not a whole "
                                        f"number of sprays at {format_quantity(mg_per_spray, 'mg')} a spray")
         if sprays > MAX_SPRAYS_PER_STEP:
-            raise SheetInputError(label, f"the {names[i].lower()} needs {format_number(sprays)} sprays; "
+            raise InputError(label, f"the {names[i].lower()} needs {format_number(sprays)} sprays; "
                                          f"at most {MAX_SPRAYS_PER_STEP} fit on the sheet")
         key = "full" if i == len(draft.steps) - 1 else f"test-{i + 1}"
         steps.append(TitrationStep(key, names[i], day, int(sprays), mg_per_spray, draft.wait))
@@ -245,7 +244,7 @@ def _check_doses(data: DosingData, draft: _Draft, allow: bool, option: Callable[
     for (_, dose, label), name in zip(draft.steps[:-1], names, strict=False):
         if dose >= full:
             who = label if full_label == "dosing data" else full_label
-            raise SheetInputError(who, f"the full dose ({format_quantity(full, 'mg')}) must be more than "
+            raise InputError(who, f"the full dose ({format_quantity(full, 'mg')}) must be more than "
                                        f"the {name.lower()} ({format_quantity(dose, 'mg')})")
     low, high = data.intranasal_range_mg
     if low <= full <= high:
@@ -253,7 +252,7 @@ def _check_doses(data: DosingData, draft: _Draft, allow: bool, option: Callable[
     where = (f"{format_quantity(full, 'mg')} is outside the handbook's intranasal range "
              f"of {format_range((low, high), 'mg')}")
     if not allow:
-        raise SheetInputError(full_label, f"{where}; give {option('allow-dose-outside-range')} to print it anyway")
+        raise InputError(full_label, f"{where}; give {option('allow-dose-outside-range')} to print it anyway")
     return [f"{full_label}: {where}; printing it because {option('allow-dose-outside-range')} was given"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class SheetInputError(ValueError):
+class InputError(ValueError):
     """Bad input for a sheet. ``label`` names the option, column or regimen field; the CLI prints
     ``handbook sheet: <label>: <message>`` and exits 2."""
 

@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .artifacts import mark_margin_artifacts
-from .atomic import write_atomically
-from .framestack import call_with_room
-from .paths import ASSETS_DIR
+from handbook.atomic import write_atomically
+from handbook.project import TEMPLATES_DIR
+from handbook.weasy.artifacts import mark_margin_artifacts
+from handbook.weasy.framestack import call_with_room
 
-PRINT_CSS = ASSETS_DIR / "print" / "handbook.css"
+PRINT_CSS = TEMPLATES_DIR / "book" / "handbook.css"
 HARFBUZZ_HINT = ("handbook: hint: install Debian's libharfbuzz-subset0 "
                  "(apt-get install libharfbuzz-subset0) to render PDFs about 8x faster")
 # WeasyPrint's own notice that it fell back to fontTools: we say it once, our way, instead.
@@ -65,13 +65,13 @@ def harfbuzz_subset_available() -> bool:
 
 def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
     """Render ``print_html`` (a file inside an allowed root) to ``target`` as PDF/UA-1."""
-    from .fetcher import SafeFetcher
-    from .weasyload import load_weasyprint
+    from handbook.weasy.fetcher import SafeFetcher
+    from handbook.weasy.libraries import load_weasyprint
 
-    weasyprint = load_weasyprint()  # here, not at `import handbook.pdf`
+    weasyprint = load_weasyprint()  # here, not at `import handbook.book.render`
 
     report = RenderReport()
-    fetcher = SafeFetcher([*allowed_roots, ASSETS_DIR], strict=True)
+    fetcher = SafeFetcher([*allowed_roots, TEMPLATES_DIR], strict=True)
     with collect_weasyprint_logs(report):
         html = weasyprint.HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
                                url_fetcher=fetcher)

@@ -1,4 +1,4 @@
-"""The dosing data model: ``source/_data/dosing.toml`` read, checked and given its derived figures.
+"""The dosing data model: ``dosing.toml`` read, checked and given its derived figures.
 
 Everything the handbook or the patient sheet prints as a number comes from here. Raw
 values are the file's; derived values (mg per spray, step doses, route equivalents,
@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .paths import DOSING_DATA
+from handbook.project import DOSING_FILE
 
 ROUTES = ("iv", "intranasal", "sublingual", "oral")
 ROUTE_NAMES = {"iv": "intravenous", "intranasal": "intranasal", "sublingual": "sublingual", "oral": "oral"}
@@ -233,7 +233,7 @@ class DosingData:
 
 def load_dosing(path: Path | str | None = None) -> DosingData:
     """Read and check the dosing TOML (the project's own by default)."""
-    path = Path(path) if path else DOSING_DATA
+    path = Path(path) if path else DOSING_FILE
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:

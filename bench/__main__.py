@@ -1,0 +1,7 @@
+"""``python -m bench`` runs the benchmark (see bench)."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
