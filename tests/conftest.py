@@ -44,6 +44,11 @@ class Built:
     def sheets(self) -> Path:
         return self.out / "sheet"
 
+    @property
+    def temp(self) -> Path:
+        """The TMPDIR the build ran with: it must be empty afterwards."""
+        return self.out.parent / f"{self.out.name}-tmp"
+
 
 def run_handbook(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """The real CLI, as a user runs it."""
@@ -58,5 +63,7 @@ def run_handbook(*args: str, env: dict[str, str] | None = None, check: bool = Tr
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """`handbook build` of the real sources, strict (-W --keep-going -n), once per session."""
     out = tmp_path_factory.mktemp("build")
-    result = run_handbook("build", "--out", str(out), env={"SOURCE_DATE_EPOCH": BUILD_EPOCH})
+    built = Built(out=out, log="")
+    built.temp.mkdir()
+    result = run_handbook("build", "--out", str(out), env={"SOURCE_DATE_EPOCH": BUILD_EPOCH, "TMPDIR": str(built.temp)})
     return Built(out=out, log=result.stdout + result.stderr)

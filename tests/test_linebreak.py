@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handbook.weasy.libraries import load_weasyprint
+from handbook.weasy import load as load_weasyprint
 
 RUN = "A meta-analysis of placebo-controlled trials is reported by the source as finding no difference "
 

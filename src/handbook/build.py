@@ -14,10 +14,11 @@ from sphinx.cmd.build import build_main
 
 from . import __version__
 from .book.compose import BookInfo, compose, read_singlehtml
-from .book.render import HARFBUZZ_HINT, PRINT_CSS, harfbuzz_subset_available
+from .book.render import HARFBUZZ_HINT, PRINT_CSS
 from .book.warmrender import WarmRenderer
 from .model.dosing import load_dosing
 from .project import SOURCE_DIR, build_dir
+from .weasy.libraries import harfbuzz_subset_available
 
 PDF_NAME = "ketamine-handbook.pdf"
 STRICT = ["-W", "--keep-going", "-n"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes.util
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,25 +58,22 @@ def collect_weasyprint_logs(report: RenderReport) -> Iterator[None]:
         logger.propagate = old_propagate
 
 
-def harfbuzz_subset_available() -> bool:
-    return ctypes.util.find_library("harfbuzz-subset") is not None
-
-
 def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
     """Render ``print_html`` (a file inside an allowed root) to ``target`` as PDF/UA-1."""
+    from handbook import weasy  # loaded here, not at `import handbook.book.render`
     from handbook.weasy.fetcher import SafeFetcher
-    from handbook.weasy.libraries import load_weasyprint
+    from handbook.weasy.fonts import font_configuration
 
-    weasyprint = load_weasyprint()  # here, not at `import handbook.book.render`
+    weasyprint = weasy.load()
 
     report = RenderReport()
     fetcher = SafeFetcher([*allowed_roots, TEMPLATES_DIR], strict=True)
     with collect_weasyprint_logs(report):
         html = weasyprint.HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
                                url_fetcher=fetcher)
-        document = call_with_room(html.render)
+        document = call_with_room(lambda: html.render(font_config=font_configuration()))
         report.pages = len(document.pages)
-        data = call_with_room(lambda: document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"ketamine-handbook",
+        data = call_with_room(lambda: document.write_pdf(pdf_variant=weasy.PDF_VARIANT, pdf_identifier=b"ketamine-handbook",
                                                          finisher=mark_margin_artifacts))
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, lambda handle: handle.write(data))

@@ -16,6 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from handbook.weasy.fonts import remove_font_folders
+
 from .render import RenderReport, render_pdf
 
 
@@ -83,6 +85,8 @@ def _serve(connection: Connection) -> None:
         result: tuple[bool, Any] = (True, render_pdf(print_html, target, allowed_roots=allowed_roots))
     except Exception as error:  # noqa: BLE001  any failure is handed to the parent, which raises it
         result = (False, error)
+    finally:
+        remove_font_folders()  # a forked child ends without running atexit handlers
     try:
         connection.send(result)
     except (pickle.PicklingError, TypeError, AttributeError):

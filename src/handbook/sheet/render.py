@@ -11,17 +11,15 @@ compiled template) are made once per process, so a batch pays for them once.
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import os
-import shutil
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from handbook import __version__
+from handbook import __version__, weasy
 from handbook.atomic import write_atomically
 from handbook.model.errors import InputError
 from handbook.model.units import format_number, format_quantity, plural
@@ -36,7 +34,7 @@ TEMPLATE = "patient-sheet.html.j2"
 STYLESHEET = TEMPLATES_DIR / "sheet" / "patient-sheet.css"
 HTML_DEFAULTS = TEMPLATES_DIR / "sheet" / "html-defaults.css"
 BASE_URL = (TEMPLATES_DIR / "sheet").as_uri() + "/"
-PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANT = weasy.PDF_VARIANT
 TITLE = "Your ketamine nasal spray: how to take it"
 # Step boxes to a row, by number of steps: one row up to four, then rows of three or four.
 STEPS_ACROSS = (1, 1, 2, 3, 4, 3, 3, 4, 4)
@@ -79,56 +77,33 @@ def fetcher() -> SafeFetcher:
 
 @cache
 def font_config() -> Any:
-    """One WeasyPrint FontConfiguration for the process; its decoded fonts are removed at exit."""
-    from weasyprint.text.fonts import FontConfiguration  # keeps `import handbook.sheet` light
+    """One WeasyPrint FontConfiguration for the process (handbook.weasy.fonts removes its folder)."""
+    from handbook.weasy.fonts import font_configuration  # keeps `import handbook.sheet` light
 
-    config = FontConfiguration()
-    atexit.register(_remove_font_folder, config)
-    return config
-
-
-def _remove_font_folder(config: Any) -> None:
-    # WeasyPrint copies @font-face fonts into a temp folder and removes it only when the object is
-    # garbage-collected, which interpreter shutdown does not promise. Leave nothing behind.
-    folder = getattr(config, "_folder", None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+    return font_configuration()
 
 
 @cache
 def stylesheets() -> tuple[Any, ...]:
     """The parsed sheet stylesheet (with its @font-face rules), shared by every render."""
-    from weasyprint import CSS
-
+    css_class = weasy.load().CSS
     faces = "".join(
         f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{path.as_uri()}"); '
         f"font-weight: {weight}; font-style: {style}; }}\n"
         for (weight, style), path in sheet_font_files().items()
     )
-    css = CSS(string=faces + STYLESHEET.read_text(encoding="utf-8"), base_url=BASE_URL,
+    css = css_class(string=faces + STYLESHEET.read_text(encoding="utf-8"), base_url=BASE_URL,
               url_fetcher=fetcher(), font_config=font_config())
     return (css,)
 
 
 @cache
 def sheet_html_class() -> Any:
-    """WeasyPrint's ``HTML`` with the sheet's own short user-agent stylesheet.
+    """WeasyPrint's ``HTML`` with the sheet's own short user-agent stylesheet (handbook.weasy.uastyles)."""
+    from handbook.weasy.uastyles import html_class_with_defaults
 
-    WeasyPrint matches every element against its whole HTML5 defaults (about 250 rules); the
-    sheet uses a handful of elements, and a batch renders it a hundred times.
-    templates/sheet/html-defaults.css holds WeasyPrint's values for those elements only.
-    ``_ua_stylesheets`` is WeasyPrint's hook for this, not public API: were it renamed, the
-    override would be ignored and the full defaults used, which print the same sheet.
-    """
-    from weasyprint import CSS, HTML
-
-    defaults = CSS(string=HTML_DEFAULTS.read_text(encoding="utf-8"), base_url=BASE_URL, url_fetcher=fetcher())
-
-    class SheetHTML(HTML):
-        def _ua_stylesheets(self, *args: Any, **kwargs: Any) -> list[Any]:
-            return [defaults]
-
-    return SheetHTML
+    defaults = weasy.load().CSS(string=HTML_DEFAULTS.read_text(encoding="utf-8"), base_url=BASE_URL, url_fetcher=fetcher())
+    return html_class_with_defaults(defaults)
 
 
 def load_shared_resources() -> None:

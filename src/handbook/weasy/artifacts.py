@@ -6,6 +6,9 @@ screen reader skips them; but PDF/UA wants such content marked ``/Artifact``. Th
 WeasyPrint *finisher*: it runs on the in-memory PDF just before it is written, finds every
 marked-content sequence whose structure element cannot be reached from the structure root,
 and rewrites it as ``/Artifact BMC`` (removing its entry from the parent tree).
+
+It reads pydyf's in-memory objects, not a public API (checked on WeasyPrint 70.0 with pydyf 0.13).
+Retire it when WeasyPrint marks margin content as artifacts itself (WeasyPrint #1836, open).
 """
 
 from __future__ import annotations

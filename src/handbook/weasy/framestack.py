@@ -11,6 +11,10 @@ sheet, depending only on how deep the caller's own stack happened to be (measure
 and uses two slots of it. The interpreter opens a 256 KiB chunk for that frame, so the callee's
 frames fill the rest of the chunk: one map and one unmap a call. On a Python that manages
 frames another way the unused stack is untouched memory and costs nothing.
+
+CPython gh-142183 ("Calls across stack chunks perform badly") is the upstream issue; its fix,
+one cached chunk per thread (gh-145789), went into 3.13 and 3.14 in 2026. Retire this once the
+handbook runs only on a Python with that fix (Debian 12's 3.11 does not have it).
 """
 
 from __future__ import annotations

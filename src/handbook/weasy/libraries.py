@@ -6,13 +6,13 @@ and, when that fails, gcc and then ld (WeasyPrint issue #1125). Here 16 of the 2
 fail, and timing each call put the search at 0.21 s of a 0.54 s ``import weasyprint``: a cost
 every ``handbook sheet`` paid.
 
-While WeasyPrint loads, :func:`load_weasyprint` answers those look-ups from one reading of
+While WeasyPrint loads, :func:`quick_library_lookup` answers those look-ups from one reading of
 ``ldconfig -p``, as find_library's first step would, and skips the gcc and ld fallbacks. A name
 it cannot place costs nothing: WeasyPrint's list ends with each library's full file name
 (``libpango-1.0.so.0``), which the system loader opens directly.
 
-Every part of the handbook loads WeasyPrint through :func:`load_weasyprint` (``handbook.weasy.fetcher``
-calls it first), so it is also where ``handbook.linebreak``'s fix is installed.
+Retire this when WeasyPrint stops handing unresolvable names to find_library (issue #1125, open),
+or when cffi resolves names itself.
 """
 
 from __future__ import annotations
@@ -23,20 +23,15 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from types import ModuleType
 
 LDCONFIG = "/sbin/ldconfig"
 
 
-def load_weasyprint() -> ModuleType:
-    """``import weasyprint``, with the quick library look-up on Linux and our line-break fix."""
-    from . import linebreak
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint can use HarfBuzz's fast font subsetter (Debian's libharfbuzz-subset0)."""
+    import ctypes.util
 
-    if "weasyprint" not in sys.modules:
-        with quick_library_lookup():
-            import weasyprint  # noqa: F401
-    linebreak.install()
-    return sys.modules["weasyprint"]
+    return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 @contextlib.contextmanager

@@ -12,6 +12,11 @@ WeasyPrint's answer is a single word although the run, without its trailing spac
 width given, it asks again with no width limit. The whole run then stays on the line, and the
 caller, which discounts a trailing space when it checks for overflow, accepts it. The check
 costs one more text layout, and only for lines that would hold a single word.
+
+``handbook.weasy.load`` installs it; ``split_first_line`` is WeasyPrint's internal function
+(checked on 70.0). No upstream issue covers this case yet; retire the wrapper when WeasyPrint
+discounts the hanging space before it compares a run's width with the line's;
+``tests/test_linebreak.py`` sweeps the widths where the case arises.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""handbook.weasyload: WeasyPrint loads the same libraries, without running gcc or ld to find them."""
+"""handbook.weasy.libraries: WeasyPrint loads the same libraries, without running gcc or ld to find them."""
 
 from __future__ import annotations
 

@@ -1,0 +1,46 @@
+"""handbook.weasy, the one door to WeasyPrint: version guard, fixes installed by load(), nothing left behind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from handbook import weasy
+
+
+def test_an_untested_weasyprint_is_refused_with_one_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(weasy.UNTESTED_ENV, raising=False)
+    with pytest.raises(weasy.UntestedWeasyPrintError, match=r"WeasyPrint 99\.0 is installed.*tested on 70\.x"):
+        weasy.check_version("99.0")
+    monkeypatch.setenv(weasy.UNTESTED_ENV, "1")
+    weasy.check_version("99.0")  # the user asked to try it
+
+
+def test_the_installed_weasyprint_is_a_tested_one() -> None:
+    weasy.check_version(weasy.load().__version__)
+
+
+def test_load_alone_installs_the_line_break_fix() -> None:
+    # A fresh interpreter that imports nothing else of ours: the fix must not depend on import order.
+    script = ("from handbook import weasy; weasy.load()\n"
+              "from weasyprint.layout import inline\n"
+              "print(getattr(inline.split_first_line, '_handbook_keeps_words_together', False))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "True"
+
+
+def test_a_sheet_leaves_no_font_folder_in_the_temporary_directory(tmp_path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "sheet.pdf"
+    subprocess.run([sys.executable, "-m", "handbook", "sheet", "-o", str(out)], check=True, cwd=ROOT,
+                   env={"PATH": "/usr/bin:/bin", "TMPDIR": str(temp)}, capture_output=True)
+    assert out.is_file()
+    assert list(temp.iterdir()) == []
+
+
+def test_the_book_build_leaves_no_font_folder_in_the_temporary_directory(built) -> None:
+    assert list(built.temp.iterdir()) == [], "WeasyPrint's font folder (or another file) was left behind"
