@@ -29,18 +29,18 @@ def main(argv: list[str] | None = None) -> int:
 
         report = render_pdf(out / "print" / "handbook.html", out / "render" / "handbook.pdf", allowed_roots=[out])
         return 1 if report.messages else 0
-    from handbook import build  # not for render: importing Sphinx would be charged to the PDF step
+    from handbook import build, sphinxrun  # not for render: importing Sphinx would be charged to the PDF step
 
-    build.SOURCE_DIR = args.source.resolve()
-    opts = [*build.STRICT, "-j", args.jobs] if args.jobs else build.DEFAULT_SPHINXOPTS  # the default: what `handbook` runs
+    source = args.source.resolve()
+    opts = [*sphinxrun.STRICT, "-j", args.jobs] if args.jobs else sphinxrun.DEFAULT_SPHINXOPTS  # what `handbook` runs
     if args.command == "singlehtml":
         try:
-            build.sphinx("singlehtml", out, sphinxopts=opts)
-        except build.BuildError as err:
+            sphinxrun.run_sphinx("singlehtml", source, out, sphinxopts=opts)
+        except sphinxrun.BuildError as err:
             print(f"handbook: {err}", file=sys.stderr)
             return 1
         return 0
-    return build.run(args.command, out=str(out), sphinxopts=opts)
+    return build.run(args.command, source=source, out=out, sphinxopts=opts)
 
 
 if __name__ == "__main__":

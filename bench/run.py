@@ -76,7 +76,7 @@ def exists(*paths: Path) -> Callable[[], str]:
 
 
 def ours_pdf(out: Path) -> Path:
-    return out / "pdf" / "ketamine-handbook.pdf"
+    return out / "pdf" / "ketamine-handbook-letter.pdf"
 
 
 class Bench:
@@ -423,7 +423,7 @@ NOTES = [
      "the `weasyprint` CLI in a sub-process with its default flags (no tags), and is not run with -W (its theme "
      "CSS makes WeasyPrint warn)."),
     ("Its links suffer Sphinx's singlehtml bug (sphinx#14221): the 'dropped links' column counts WeasyPrint's "
-     "'No anchor' errors; our build mends them (handbook.sphinxext.singlehtml_fix), theirs runs as shipped."),
+     "'No anchor' errors; our build mends them (handbook.book.compose), theirs runs as shipped."),
     ("The floor is `weasyprint.HTML(filename=print_html).write_pdf(out)` in a fresh process on the print HTML our "
      "build made: same CSS and fonts, no tags, WeasyPrint's default fetcher."),
     ("Scaled handbooks copy each chapter with renamed labels (bench.scale) under build/bench/scale-N; "

@@ -1,22 +1,18 @@
-"""Sphinx configuration for the ketamine handbook (site and print)."""
+"""Sphinx configuration for the ketamine handbook (site and print).
+
+Project facts (title, edition, build date, the dosing data file) come from ``handbook.project``;
+the review date is published by ``handbook.sphinxext`` from the data file it is told to read.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-
-from handbook import __version__
-from handbook.project import BIBFILE, DOSING_FILE
-from handbook.model.dosing import load_dosing
+from handbook import project as facts
 
 # -- Project information -------------------------------------------------------------
-project = "Ketamine for Depression: A Clinician's Handbook"
-author = "The Ketamine Handbook contributors"
-version = release = __version__
-_dosing = load_dosing()
-last_reviewed = _dosing.last_reviewed.isoformat()
-_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-build_date = (dt.datetime.fromtimestamp(int(_epoch), dt.UTC) if _epoch else dt.datetime.now(dt.UTC)).date().isoformat()
+project = facts.FULL_TITLE
+author = facts.AUTHOR
+version = release = facts.EDITION
+build_date = facts.build_date().isoformat()
 copyright = f"{build_date[:4]}, {author}"
 language = "en"
 
@@ -36,13 +32,10 @@ today = build_date
 # -- MyST ----------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline", "attrs_block"]
 myst_heading_anchors = 3
-myst_substitutions = {
-    "edition": __version__,
-    "last_reviewed": last_reviewed,
-}
+myst_substitutions: dict[str, str] = {}  # handbook.sphinxext adds "edition" and "last_reviewed"
 
 # -- Citations -----------------------------------------------------------------------
-bibtex_bibfiles = [str(BIBFILE)]
+bibtex_bibfiles = [str(facts.BIBFILE)]
 bibtex_default_style = "handbook"
 bibtex_reference_style = "author_year"
 # Unique, stable anchors: pages merged for print must not share ids (README, "Known traps").
@@ -50,18 +43,17 @@ bibtex_cite_id = "cite-{key}"
 bibtex_bibliography_id = "bibliography-{bibliography_count}"
 
 # -- Handbook extensions -------------------------------------------------------------
-handbook_dosing_file = str(DOSING_FILE)
+handbook_dosing_file = str(facts.DOSING_FILE)
 
 # -- HTML output ---------------------------------------------------------------------
 html_theme = "furo"
-html_title = "Ketamine for Depression: A Clinician's Handbook"
+html_title = facts.FULL_TITLE
 html_static_path = ["_static"]
 html_css_files = ["handbook.css"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 templates_path = ["_templates"]
-html_context = {"last_reviewed": last_reviewed}
 html_theme_options = {
     # The text is filled in by _templates/page.html (it needs pathto for the link).
     "announcement": "edition",

@@ -34,7 +34,7 @@ class Built:
 
     @property
     def pdf(self) -> Path:
-        return self.out / "pdf" / "ketamine-handbook.pdf"
+        return self.out / "pdf" / "ketamine-handbook-letter.pdf"
 
     @property
     def print_html(self) -> Path:

@@ -8,13 +8,15 @@ from handbook import build
 def test_missing_fast_subsetter_is_mentioned_once(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(build, "harfbuzz_subset_available", lambda: False)
     calls = []
-    monkeypatch.setattr(build, "sphinx", lambda builder, out, **kw: calls.append(builder))
-    def build_pdf(out, meanwhile=None, **kw):  # the real one runs `meanwhile` while the PDF renders
+    monkeypatch.setattr(build, "run_sphinx", lambda builder, source, out, **kw: calls.append(builder))
+    def build_book(source, out, meanwhile=None, **kw):  # the real one runs `meanwhile` while the PDF renders
         calls.append("pdf")
         meanwhile()
 
-    monkeypatch.setattr(build, "build_pdf", build_pdf)
+    import handbook.book
     import handbook.sheet
+
+    monkeypatch.setattr(handbook.book, "build_book", build_book)
 
     monkeypatch.setattr(handbook.sheet, "build_default_sheets", lambda out: calls.append("sheets"))
     assert build.run("build", out=str(tmp_path)) == 0
@@ -24,7 +26,7 @@ def test_missing_fast_subsetter_is_mentioned_once(monkeypatch, tmp_path, capsys)
 
 def test_no_hint_when_the_subsetter_is_installed(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(build, "harfbuzz_subset_available", lambda: True)
-    monkeypatch.setattr(build, "sphinx", lambda builder, out, **kw: None)
+    monkeypatch.setattr(build, "run_sphinx", lambda builder, source, out, **kw: None)
     assert build.run("html", out=str(tmp_path)) == 0
     assert "libharfbuzz" not in capsys.readouterr().err
 

@@ -54,8 +54,8 @@ def test_every_internal_link_lands_on_a_page_and_anchor(built):
 
 def test_site_offers_the_pdf_handbook_and_patient_sheets(built):
     index = _soup(built.html / "index.html")
-    link = index.find("a", href="downloads/ketamine-handbook.pdf")
-    assert link is not None and (built.html / "downloads" / "ketamine-handbook.pdf").is_file()
+    link = index.find("a", href="downloads/ketamine-handbook-letter.pdf")
+    assert link is not None and (built.html / "downloads" / "ketamine-handbook-letter.pdf").is_file()
     for paper in ("letter", "a4"):
         assert (built.html / "downloads" / f"patient-sheet-{paper}.pdf").is_file()
     dose = (built.html / "chapters" / "07-dose.html").read_text(encoding="utf-8")

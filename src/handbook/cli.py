@@ -15,7 +15,12 @@ class UsageError(Exception):
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--paper", choices=("letter", "a4"), default="letter", help="paper size of the PDF")
+    from .model.papers import DEFAULT_PAPER, PAPERS
+    from .project import SOURCE_DIR
+
+    parser.add_argument("--paper", choices=tuple(PAPERS), default=DEFAULT_PAPER, help="paper size of the PDF")
+    parser.add_argument("--source", metavar="DIR", default=str(SOURCE_DIR),
+                        help="the handbook's source folder (default: %(default)s)")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: build/)")
     parser.add_argument("--sphinxopts", default="-W --keep-going -n -j auto", metavar="OPTS",
                         help="options passed to sphinx-build (default: %(default)s); without -W, warnings pass")
@@ -46,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sheet(args)
         from . import build
 
-        return build.run(args.command, paper=args.paper, out=args.out, sphinxopts=shlex.split(args.sphinxopts))
+        return build.run(args.command, source=args.source, paper=args.paper, out=args.out,
+                         sphinxopts=shlex.split(args.sphinxopts))
     except UsageError as err:
         print(f"handbook: {err}", file=sys.stderr)
         return 2

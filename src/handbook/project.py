@@ -27,6 +27,9 @@ SUBJECT = "Ketamine and esketamine for depression: access, safety, effectiveness
 KEYWORDS = "ketamine, esketamine, depression, treatment-resistant depression, dosing, intranasal"
 EDITION = __version__
 PDF_STEM = "ketamine-handbook"
+SHEET_STEM = "patient-sheet"
+# The page meta tag through which the Sphinx build tells the book which review date it printed.
+REVIEW_META = "handbook-last-reviewed"
 
 # -- Where things are -----------------------------------------------------------------------
 PACKAGE_DIR = Path(__file__).resolve().parent

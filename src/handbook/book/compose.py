@@ -1,22 +1,36 @@
-"""Compose the print document from Sphinx's single-page HTML.
+"""Compose the print document (a book) from Sphinx's single-page HTML.
 
-Sphinx's ``singlehtml`` output is a web page: theme chrome, permalinks, the master page's
-own text and the chapters inlined one after another. The PDF needs a book: a cover, a
-contents list, then one chapter after another with ``h1`` chapter titles and ids that are
-unique across the whole document. This module does that DOM pass and nothing else.
+Sphinx's ``singlehtml`` output is a web page: theme chrome, permalinks, the master page's own
+text and the pages inlined one after another. The PDF needs a book: a cover, a contents list,
+then one chapter after another with ``h1`` chapter titles, every id unique across the whole
+document and every link pointing at the id its target has there. This module does that DOM pass;
+``templates/book/handbook.html.j2`` is the book's skeleton.
+
+Two measured problems are mended here (README, "Known traps"):
+
+* Sphinx >= 8.2 writes cross-page links as ``#document-chapter#anchor`` in singlehtml
+  (sphinx#14221); no id matches, and WeasyPrint silently drops the link.
+* Docutils ids (``id1``, a section slug such as ``summary``) are unique only within one page;
+  merged, they collide ("Anchor defined twice") and links jump to the wrong place.
+
+The rule for both: the first page (in reading order) to use an id keeps it; a later page's copy
+becomes ``<page-slug>-<id>``, and every link is pointed at the id its target has after that.
 """
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import jinja2
 from bs4 import BeautifulSoup, Tag
 
-from .anchors import renamed_id
+from handbook import project
 
 DOC_MARKER = "document-"
+TEMPLATE = "handbook.html.j2"
 
 
 @dataclass(frozen=True)
@@ -49,11 +63,26 @@ def compose(singlehtml: str, info: BookInfo, stylesheet_url: str) -> str:
         _promote_headings(section)
         section["class"] = [*section.get("class", []), "chapter", "chapter-" + docname.replace("/", "-")]
         section["data-doc"] = docname
-    _dedupe_ids(chapters)
-    body = "\n".join(str(section) for _, section in chapters)
-    return _document(info, stylesheet_url, _contents(chapters), body)
+    merged = MergedIds(chapters)
+    merged.rename_ids()
+    merged.point_links()
+    return _template().render(book=info, stylesheet_url=stylesheet_url, contents=_contents(chapters),
+                              body="\n".join(str(section) for _, section in chapters))
 
 
+def read_singlehtml(folder: Path) -> str:
+    return (folder / "index.html").read_text(encoding="utf-8")
+
+
+def last_reviewed_of(singlehtml: str) -> str:
+    """The review date the Sphinx build printed (``handbook.sphinxext.facts`` writes it as a meta tag)."""
+    found = re.search(rf'<meta name="{project.REVIEW_META}" content="([^"]+)"', singlehtml)
+    if found is None:
+        raise ValueError(f"no <meta name={project.REVIEW_META!r}> in the single-page HTML (is handbook.sphinxext loaded?)")
+    return found.group(1)
+
+
+# -- pages into chapters ------------------------------------------------------------------
 def _extract_chapters(article: Tag) -> list[tuple[str, Tag]]:
     """Each inlined page: the ``<span id="document-NAME">`` marker and the section after it."""
     chapters = []
@@ -83,19 +112,60 @@ def _promote_headings(section: Tag) -> None:
         first["class"] = [*first.get("class", []), "chapter-title"]
 
 
-def _dedupe_ids(chapters: list[tuple[str, Tag]]) -> None:
-    """Same rule as the Sphinx extension's links: the first page keeps an id, later pages rename theirs."""
-    seen: set[str] = set()
-    for docname, section in chapters:
-        for node in [section, *section.find_all(id=True)]:
-            node_id = node.get("id")
-            if not node_id:
-                continue
-            if node_id in seen:
-                node_id = node["id"] = renamed_id(docname, node_id)
-            seen.add(node_id)
+# -- ids and links of the merged page ----------------------------------------------------------
+def page_slug(docname: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", docname).strip("-").lower()
 
 
+class MergedIds:
+    """The ids of all chapters in one page, and the links between them."""
+
+    def __init__(self, chapters: list[tuple[str, Tag]]) -> None:
+        self.chapters = chapters
+        self.owner: dict[str, str] = {}  # id -> the first page that defines it
+        self.defined: dict[str, set[str]] = {}  # page -> the ids it defines, as Sphinx wrote them
+        for docname, section in chapters:
+            ids = _ids_in_order(section)
+            self.defined[docname] = set(ids)
+            for node_id in ids:
+                self.owner.setdefault(node_id, docname)
+        self.first_section = {docname: section.get("id") for docname, section in chapters}
+
+    def merged(self, docname: str, anchor: str) -> str:
+        """The id that ``anchor`` of page ``docname`` has in the merged page."""
+        if anchor in self.defined.get(docname, ()) and self.owner.get(anchor) != docname:
+            return f"{page_slug(docname)}-{anchor}"
+        return anchor
+
+    def rename_ids(self) -> None:
+        """A later page's copy of an id gets the page's prefix."""
+        for docname, section in self.chapters:
+            for node in [section, *section.find_all(id=True)]:
+                node_id = node.get("id")
+                if node_id:
+                    node["id"] = self.merged(docname, node_id)
+
+    def point_links(self) -> None:
+        """``#anchor`` (same page) and ``#document-page#anchor`` (another page) point at merged ids."""
+        for docname, section in self.chapters:
+            for link in section.find_all("a", href=True):
+                href = link["href"]
+                if not href.startswith("#"):
+                    continue
+                if href.startswith("#" + DOC_MARKER):
+                    target, _, anchor = href[1 + len(DOC_MARKER):].partition("#")
+                    anchor = anchor or self.first_section.get(target) or ""
+                    if anchor:
+                        link["href"] = "#" + self.merged(target, anchor)
+                else:
+                    link["href"] = "#" + self.merged(docname, href[1:])
+
+
+def _ids_in_order(section: Tag) -> list[str]:
+    return [node["id"] for node in [section, *section.find_all(id=True)] if node.get("id")]
+
+
+# -- contents and skeleton --------------------------------------------------------------------
 def _heading_text(heading: Tag) -> tuple[str, str]:
     number = heading.select_one(".section-number")
     number_text = number.get_text(strip=True).rstrip(".") if number else ""
@@ -105,9 +175,9 @@ def _heading_text(heading: Tag) -> tuple[str, str]:
     return number_text, title
 
 
-def _contents(chapters: list[tuple[str, Tag]]) -> str:
-    """The contents list; CSS adds dot leaders and page numbers with target-counter()."""
-    items = []
+def _contents(chapters: list[tuple[str, Tag]]) -> list[dict[str, object]]:
+    """The contents list, chapter by chapter; CSS adds dot leaders and page numbers with target-counter()."""
+    items: list[dict[str, object]] = []
     for _, section in chapters:
         heading = section.find("h1")
         if heading is None or not section.get("id"):
@@ -119,64 +189,23 @@ def _contents(chapters: list[tuple[str, Tag]]) -> str:
                 sub_heading = sub.find("h2")
                 if sub_heading is not None and sub.get("id"):
                     sub_number, sub_title = _heading_text(sub_heading)
-                    subs.append(_toc_item(sub["id"], sub_number, sub_title, "toc-section"))
-        nested = f'<ol class="toc-sections">{"".join(subs)}</ol>' if subs else ""
-        items.append(_toc_item(section["id"], number, title, "toc-chapter", nested))
-    return f'<ol class="toc">{"".join(items)}</ol>'
+                    subs.append({"anchor": sub["id"], "number": sub_number, "title": sub_title})
+        items.append({"anchor": section["id"], "number": number, "title": title, "sections": subs})
+    return items
 
 
-def _toc_item(anchor: str, number: str, title: str, css: str, nested: str = "") -> str:
-    num = f'<span class="toc-number">{html.escape(number)}</span> ' if number else ""
-    return (f'<li class="{css}"><a class="toc-link" href="#{html.escape(anchor)}">{num}'
-            f'<span class="toc-title">{html.escape(title)}</span></a>{nested}</li>')
-
-
-def _document(info: BookInfo, stylesheet_url: str, contents: str, body: str) -> str:
-    e = html.escape
-    running = (
-        f"@page {{ size: {info.paper}; }}\n"
-        f'@page :left, :right {{ @bottom-left {{ content: "Edition {_css_string(info.edition)} · '
-        f'last reviewed {_css_string(info.last_reviewed)}"; }} }}'
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{e(info.title)}</title>
-<meta name="author" content="{e(info.author)}">
-<meta name="description" content="{e(info.subject)}">
-<meta name="keywords" content="{e(info.keywords)}">
-<meta name="dcterms.created" content="{e(info.build_date)}">
-<meta name="dcterms.modified" content="{e(info.build_date)}">
-<link rel="stylesheet" href="{e(stylesheet_url)}">
-<style>{running}</style>
-</head>
-<body>
-<section class="cover" aria-label="Cover">
-<p class="cover-audience">{e(info.audience)}</p>
-<h1 class="cover-title">{e(info.title)}</h1>
-<p class="cover-subtitle">{e(info.subtitle)}</p>
-<p class="cover-facts"><strong>Edition</strong> {e(info.edition)}<br>
-<strong>Built</strong> {e(info.build_date)}<br>
-<strong>Last reviewed</strong> {e(info.last_reviewed)}</p>
-<p class="cover-note">Off-label use of a controlled medicine is discussed throughout. Check every dose against
-the current data file and local rules before prescribing.</p>
-</section>
-<nav class="contents" aria-label="Contents">
-<h1 class="contents-title">Contents</h1>
-{contents}
-</nav>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""
-
-
-def _css_string(text: str) -> str:
+def css_string(text: str) -> str:
+    """Text made safe inside a CSS string in double quotes."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def read_singlehtml(folder: Path) -> str:
-    return (folder / "index.html").read_text(encoding="utf-8")
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project.TEMPLATES_DIR / "book"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    return env.get_template(TEMPLATE)

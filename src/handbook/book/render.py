@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handbook.atomic import write_atomically
-from handbook.project import TEMPLATES_DIR
+from handbook.project import PDF_STEM, TEMPLATES_DIR
 from handbook.weasy.artifacts import mark_margin_artifacts
 from handbook.weasy.framestack import call_with_room
 
 PRINT_CSS = TEMPLATES_DIR / "book" / "handbook.css"
-HARFBUZZ_HINT = ("handbook: hint: install Debian's libharfbuzz-subset0 "
-                 "(apt-get install libharfbuzz-subset0) to render PDFs about 8x faster")
 # WeasyPrint's own notice that it fell back to fontTools: we say it once, our way, instead.
 _QUIET = ("hb-subset", "will be unsupported", "fontTools")
 
@@ -73,7 +71,7 @@ def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> 
                                url_fetcher=fetcher)
         document = call_with_room(lambda: html.render(font_config=font_configuration()))
         report.pages = len(document.pages)
-        data = call_with_room(lambda: document.write_pdf(pdf_variant=weasy.PDF_VARIANT, pdf_identifier=b"ketamine-handbook",
+        data = call_with_room(lambda: document.write_pdf(pdf_variant=weasy.PDF_VARIANT, pdf_identifier=PDF_STEM.encode(),
                                                          finisher=mark_margin_artifacts))
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, lambda handle: handle.write(data))

@@ -17,10 +17,10 @@ from typing import Any
 
 from handbook.model.dosing import DosingData, Regimen, load_dosing
 from handbook.model.errors import InputError
+from handbook.model.papers import DEFAULT_PAPER, PAPERS
 from handbook.model.regimen import RegimenOverrides, build_regimen
 from handbook.project import FONTS_DIR
 
-PAPERS = {"letter": "letter", "a4": "A4"}  # our name -> CSS page size
 TEXT_FIELDS = ("patient", "prescriber", "phone", "pharmacy", "emergency-number")
 MAX_TEXT = 120  # a bound on render time; whether it fits is decided by the one-page check
 DEFAULT_EMERGENCY_NUMBER = "911"
@@ -116,10 +116,10 @@ def _blank_to_none(value: Any) -> Any:
 # -- single values ---------------------------------------------------------------------
 def parse_paper(value: Any, label: str) -> str:
     if value is None or value == "":
-        return "letter"
+        return DEFAULT_PAPER
     name = str(value).strip().lower()
     if name not in PAPERS:
-        raise InputError(label, f"unknown paper size {value!r}; use letter or a4")
+        raise InputError(label, f"unknown paper size {value!r}; use {' or '.join(PAPERS)}")
     return name
 
 

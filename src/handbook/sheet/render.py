@@ -22,6 +22,7 @@ import jinja2
 from handbook import __version__, weasy
 from handbook.atomic import write_atomically
 from handbook.model.errors import InputError
+from handbook.model.papers import PAPERS
 from handbook.model.units import format_number, format_quantity, plural
 from handbook.project import FONTS_DIR, TEMPLATES_DIR
 from handbook.weasy.artifacts import mark_margin_artifacts
@@ -143,7 +144,7 @@ def sheet_context(options: SheetOptions) -> dict[str, Any]:
         "title": TITLE,
         "edition": __version__,
         "large_print": options.large_print,
-        "page_size": {"letter": "letter", "a4": "A4"}[options.paper],
+        "page_size": PAPERS[options.paper].css_size,
         "footer_css": _css_string(f"Edition {__version__} · reviewed {options.last_reviewed.isoformat()} · page "),
         "patient": options.patient,
         "start": format_date(options.start, year=True) if options.start else "",

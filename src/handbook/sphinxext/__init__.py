@@ -1,4 +1,4 @@
-"""Local Sphinx extensions for the handbook: data-driven figures, evidence labels, print fixes.
+"""Local Sphinx extensions for the handbook: data-driven figures, evidence labels, checks.
 
 Add ``"handbook.sphinxext"`` to ``extensions``; each module registers its own pieces.
 """
@@ -22,7 +22,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         facts,
         keypoints,
         pybtex_cache,
-        singlehtml_fix,
     )
 
     pybtex_cache.setup_pybtex_cache(app)
@@ -33,6 +32,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     downloads.setup_downloads(app)
     evidence.setup_evidence(app)
     keypoints.setup_keypoints(app)
-    singlehtml_fix.setup_singlehtml_fix(app)
     citations_check.setup_citations_check(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
+from handbook import project
 from handbook.model.dosing import DosingData, DosingDataError, load_dosing
 from handbook.model.units import format_number, format_quantity, format_range
 
@@ -23,13 +25,34 @@ logger = logging.getLogger(__name__)
 _CACHE: dict[tuple[Path, float], DosingData] = {}
 
 
+
 def dosing_for(env: BuildEnvironment) -> DosingData:
     """The dosing data named by ``handbook_dosing_file`` (relative to the source folder), read once."""
-    path = (Path(env.srcdir) / env.config.handbook_dosing_file).resolve()
+    return _dosing(Path(env.srcdir), env.config.handbook_dosing_file)
+
+
+def _dosing(srcdir: Path, setting: str) -> DosingData:
+    path = (srcdir / setting).resolve()
     key = (path, path.stat().st_mtime)
     if key not in _CACHE:
         _CACHE[key] = load_dosing(path)
     return _CACHE[key]
+
+
+def publish_review_date(app: Sphinx, config: Config) -> None:
+    """The review date and edition, from the configured data file, for MyST substitutions and page templates."""
+    reviewed = _dosing(Path(app.srcdir), config.handbook_dosing_file).last_reviewed.isoformat()
+    config.html_context = {"last_reviewed": reviewed, **config.html_context}
+    if hasattr(config, "myst_substitutions"):
+        config.myst_substitutions = {"last_reviewed": reviewed, "edition": project.EDITION,
+                                     **config.myst_substitutions}
+
+
+def add_review_date_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """``<meta name="handbook-last-reviewed">``: the book's cover reads the date the pages were built from."""
+    reviewed = context.get("last_reviewed")
+    if reviewed:
+        context["metatags"] = context.get("metatags", "") + f'<meta name="{project.REVIEW_META}" content="{reviewed}">\n'
 
 
 def render_value(value: object, unit: str = "") -> str:
@@ -58,8 +81,10 @@ class FactRole(SphinxRole):
 
 
 def setup_facts(app: Sphinx) -> None:
-    app.add_config_value("handbook_dosing_file", "_data/dosing.toml", "env", types=frozenset({str}))
+    app.add_config_value("handbook_dosing_file", str(project.DOSING_FILE), "env", types=frozenset({str}))
     app.add_role("fact", FactRole())
+    app.connect("config-inited", publish_review_date)
+    app.connect("html-page-context", add_review_date_meta)
 
 
 __all__ = ["dosing_for", "format_number", "render_value", "setup_facts"]
