@@ -1,8 +1,9 @@
-"""The dosing data model: ``dosing.toml`` read, checked and given its derived figures.
+"""The dosing data model: ``dosing.toml`` read, checked against its schema, and given its derived figures.
 
-Everything the handbook or the patient sheet prints as a number comes from here. Raw
-values are the file's; derived values (mg per spray, step doses, route equivalents,
-course totals) are computed by the properties below so nobody types them by hand.
+Everything the handbook or the patient sheet prints as a number comes from here. Raw values are
+the file's, each checked by the schema below (types, signs, plausible ranges from
+handbook.model.fields, ordered days and doses); derived values (mg per spray, route equivalents,
+course totals) are computed by the properties of :class:`DosingData`, so nobody types them by hand.
 """
 
 from __future__ import annotations
@@ -10,89 +11,197 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from handbook.project import DOSING_FILE
 
+from .errors import DosingDataError, InputError, first_problem
+from .fields import file_number, file_range
+from .regimen import DATA, Draft, DraftStep, Regimen, build_regimen
+
 ROUTES = ("iv", "intranasal", "sublingual", "oral")
 ROUTE_NAMES = {"iv": "intravenous", "intranasal": "intranasal", "sublingual": "sublingual", "oral": "oral"}
+MAX_FILE_BYTES = 1_000_000  # the data file is about 8 kB; anything this big is not it
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,20}$")]
 
 
-class DosingDataError(ValueError):
-    """A value in the dosing data (or a regimen built on it) is missing or wrong; the message names the field."""
-
-
-def exact(value: float) -> Decimal:
+def exact(value: float | Decimal) -> Decimal:
     """Arithmetic in decimals, so 100 mg/mL x 0.1 mL is exactly 10 mg, not 10.000000000000002."""
     return Decimal(str(value))
 
 
-@dataclass(frozen=True)
-class TitrationStep:
-    """One dosing session of the titration: a number of sprays, alternating nostrils."""
+# -- the schema ------------------------------------------------------------------------------
+class Table(BaseModel):
+    """A table of the data file: no unknown fields, no text where a number belongs."""
 
-    key: str
-    name: str
-    day: int
-    sprays: int
-    mg_per_spray: Decimal
-    wait_between_sprays_minutes: int
-
-    @property
-    def dose_mg(self) -> Decimal:
-        return self.sprays * self.mg_per_spray
-
-    @property
-    def duration_minutes(self) -> int:
-        """Time from the first spray to the last one."""
-        return (self.sprays - 1) * self.wait_between_sprays_minutes
-
-    @property
-    def is_test(self) -> bool:
-        return self.key != "full"
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True)
-class Regimen:
-    """The intranasal regimen a patient sheet prints: spray strength, the steps, waits and maintenance."""
-
-    concentration_mg_per_ml: Decimal
-    volume_ml_per_spray: Decimal
-    wait_between_sprays_minutes: int
-    watch_hours: int
-    response_check_hours: int
-    steps: tuple[TitrationStep, ...]
-    maintenance_doses_per_week: int
-    maintenance_weeks: int
-
-    @property
-    def mg_per_spray(self) -> Decimal:
-        return self.concentration_mg_per_ml * self.volume_ml_per_spray
-
-    @property
-    def full_dose(self) -> TitrationStep:
-        return self.steps[-1]
-
-    @property
-    def test_steps(self) -> tuple[TitrationStep, ...]:
-        return self.steps[:-1]
-
-    @property
-    def maintenance_total_doses(self) -> int:
-        return self.maintenance_doses_per_week * self.maintenance_weeks
+class Cited(Table):
+    source: Text  # the references.bib key the table's figures come from
 
 
+class FactTable(Cited):
+    """A table of figures the chapters cite: each a number that is not negative, or a [low, high] range."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, file_number("quantity") | file_range("quantity")]  # type: ignore[valid-type]
+
+
+class Document(Table):
+    last_reviewed: dt.date
+
+
+class ReferencePatient(Table):
+    weight_kg: file_number("weight_kg")
+
+
+class Costs(Cited):
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    iv_cost_per_infusion: file_number("usd")
+    iv_course_infusions: file_number("count")
+    iv_course_weeks: file_number("count")
+    iv_session_hours: file_range("quantity")
+    esketamine_cost_per_month: file_number("usd")
+    compounded_cost_per_dose: file_number("usd")
+    kap_cost_per_session: file_number("usd")
+    kap_session_hours: file_number("quantity")
+
+
+class Iv(Cited):
+    dose_mg_per_kg: file_number("mg_per_kg")
+    max_dose_mg_per_kg: file_number("mg_per_kg")
+    infusion_max_hours: file_number("quantity")
+    infusion_dose_range_mg: file_range("dose_mg")
+    infusion_minutes: file_number("quantity")
+    course_doses: file_number("count")
+
+
+class Intranasal(Cited):
+    dose_range_mg: file_range("dose_mg")
+    esketamine_dose_range_mg: file_range("dose_mg")
+    esketamine_mg_per_device: file_number("dose_mg")
+
+
+class Oral(Cited):
+    dose_mg_per_kg: file_number("mg_per_kg")
+    fixed_doses_mg: Annotated[list[file_number("dose_mg")], Field(min_length=1, max_length=10)]
+
+
+class Bioavailability(Cited):
+    iv: file_number("fraction")
+    intranasal: file_number("fraction")
+    sublingual: file_number("fraction")
+    oral: file_number("fraction")
+
+
+class Spray(Cited):
+    concentration_mg_per_ml: file_number("concentration_mg_per_ml")
+    volume_ml_per_spray: file_number("volume_ml_per_spray")
+
+
+class Step(Table):
+    key: Key
+    name: Text
+    day: file_number("day")
+    dose_mg: file_number("dose_mg")
+    companion: bool  # a trusted adult stays with the patient for this step and its watch
+
+
+class Titration(Cited):
+    wait_between_sprays_minutes: file_number("wait_minutes")
+    watch_hours: file_number("watch_hours")
+    response_check_hours: file_number("response_check_hours")
+    steps: Annotated[list[Step], Field(min_length=1, max_length=8)]
+
+    @model_validator(mode="after")
+    def _steps(self) -> Titration:
+        keys = [step.key for step in self.steps]
+        if keys[-1] != "full" or keys.count("full") != 1 or len(set(keys)) != len(keys):
+            raise ValueError("steps must have unique keys and end with the one step keyed 'full'")
+        return self  # days and doses in order, whole sprays: checked by build_regimen
+
+
+class Maintenance(Cited):
+    doses_per_week: file_number("doses_per_week")
+    weeks: file_number("weeks")
+    continue_months: file_number("months")
+
+
+class BloodPressure(FactTable):
+    stop_symptoms: Annotated[list[Text], Field(min_length=1, max_length=10)]
+
+
+class Effectiveness(FactTable):
+    effect_size_ssri: file_number("quantity")
+    effect_size_ketamine_range: file_range("quantity")
+
+
+class Recreational(FactTable):
+    years_of_use: file_number("quantity")
+    days_per_week: Annotated[file_number("quantity"), Field(le=7)]
+    grams_per_dose: file_number("quantity")
+
+
+class DosingFile(Table):
+    """The whole data file: every table the handbook and the sheet read."""
+
+    document: Document
+    reference_patient: ReferencePatient
+    costs: Costs
+    iv: Iv
+    intranasal: Intranasal
+    oral: Oral
+    bioavailability: Bioavailability
+    spray: Spray
+    titration: Titration
+    maintenance: Maintenance
+    blood_pressure: BloodPressure
+    effectiveness: Effectiveness
+    relapse: FactTable
+    recreational: Recreational
+    urinary: FactTable
+    liver: FactTable
+    liver_noppers: FactTable
+    addiction_bonnet: FactTable
+    panic_bp: FactTable
+    esketamine_suicide_trial: FactTable
+    spravato_rems: FactTable
+    high_dose_anecdote: FactTable
+    murrough_relapse: FactTable
+    retry_stopping: FactTable
+    source_errors: FactTable
+    andrade_oral_range: FactTable
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DosingFile:
+        if self.iv.dose_mg_per_kg > self.iv.max_dose_mg_per_kg:
+            raise ValueError("iv.dose_mg_per_kg must not be more than iv.max_dose_mg_per_kg")
+        if self.bioavailability.iv != 1:
+            raise ValueError("bioavailability.iv must be 1: the other routes are fractions of IV")
+        return self
+
+
+# -- the model -------------------------------------------------------------------------------
 class DosingData:
-    """Typed, validated view of the dosing TOML, with every derived figure as a property."""
+    """The checked data file, with every derived figure as a property."""
 
     def __init__(self, raw: Mapping[str, Any], origin: str = "dosing data") -> None:
-        self.raw = raw
         self.origin = origin
-        _validate(raw, origin)
+        try:
+            self.file = DosingFile.model_validate(raw)
+        except ValidationError as err:
+            problem = first_problem(err, origin, DosingFile)
+            raise DosingDataError(problem.label, problem.message) from None
+        self.raw: dict[str, Any] = self.file.model_dump()
+        self.regimen  # noqa: B018  built now, so a wrong step is reported when the file is read
 
     # -- raw sections --------------------------------------------------------------
     def section(self, name: str) -> Mapping[str, Any]:
@@ -100,73 +209,75 @@ class DosingData:
 
     @property
     def last_reviewed(self) -> dt.date:
-        return self.raw["document"]["last_reviewed"]
+        return self.file.document.last_reviewed
 
     @property
     def weight_kg(self) -> Decimal:
-        return exact(self.raw["reference_patient"]["weight_kg"])
+        return self.file.reference_patient.weight_kg
 
     # -- derived: the spray and the titration --------------------------------------
+    def draft(self) -> Draft:
+        """The standard regimen, not yet checked: where a sheet's regimen file and flags start from."""
+        spray, titration, maintenance = self.file.spray, self.file.titration, self.file.maintenance
+        return Draft(
+            concentration_mg_per_ml=spray.concentration_mg_per_ml,
+            volume_ml_per_spray=spray.volume_ml_per_spray,
+            wait_between_sprays_minutes=int(titration.wait_between_sprays_minutes),
+            watch_hours=int(titration.watch_hours),
+            response_check_hours=int(titration.response_check_hours),
+            doses_per_week=int(maintenance.doses_per_week),
+            weeks=int(maintenance.weeks),
+            steps=[DraftStep(int(s.day), s.dose_mg, s.companion, s.name, s.key,
+                             f"{DATA} titration.steps[{i}].dose_mg") for i, s in enumerate(titration.steps, 1)],
+        )
+
     @cached_property
     def regimen(self) -> Regimen:
-        spray, titration, maintenance = self.raw["spray"], self.raw["titration"], self.raw["maintenance"]
-        concentration = exact(spray["concentration_mg_per_ml"])
-        volume = exact(spray["volume_ml_per_spray"])
-        wait = titration["wait_between_sprays_minutes"]
-        steps = tuple(
-            TitrationStep(s["key"], s["name"], s["day"], s["sprays"], concentration * volume, wait)
-            for s in titration["steps"]
-        )
-        return Regimen(
-            concentration_mg_per_ml=concentration,
-            volume_ml_per_spray=volume,
-            wait_between_sprays_minutes=wait,
-            watch_hours=titration["watch_hours"],
-            response_check_hours=titration["response_check_hours"],
-            steps=steps,
-            maintenance_doses_per_week=maintenance["doses_per_week"],
-            maintenance_weeks=maintenance["weeks"],
-        )
+        """The standard regimen, as the data file gives it, checked like any other."""
+        try:
+            regimen, _ = build_regimen(self.draft(), dose_range_mg=self.intranasal_range_mg)
+        except InputError as err:
+            label = err.label.replace(DATA, self.origin, 1) if err.label.startswith(DATA) else f"{self.origin} {err.label}"
+            raise DosingDataError(label, err.message) from None
+        return regimen
 
     @property
     def intranasal_range_mg(self) -> tuple[Decimal, Decimal]:
-        low, high = self.raw["intranasal"]["dose_range_mg"]
-        return exact(low), exact(high)
+        low, high = self.file.intranasal.dose_range_mg
+        return low, high
 
     # -- derived: the reference patient and routes ---------------------------------
     @property
     def iv_dose_mg(self) -> Decimal:
-        return exact(self.raw["iv"]["dose_mg_per_kg"]) * self.weight_kg
+        return self.file.iv.dose_mg_per_kg * self.weight_kg
 
     @property
     def iv_max_dose_mg(self) -> Decimal:
-        return exact(self.raw["iv"]["max_dose_mg_per_kg"]) * self.weight_kg
+        return self.file.iv.max_dose_mg_per_kg * self.weight_kg
 
     @property
     def oral_weight_dose_mg(self) -> Decimal:
-        return exact(self.raw["oral"]["dose_mg_per_kg"]) * self.weight_kg
+        return self.file.oral.dose_mg_per_kg * self.weight_kg
 
     @property
     def route_equivalents_mg(self) -> dict[str, Decimal]:
         """Dose by route that delivers as much drug as the standard IV dose, for the reference patient."""
-        fractions = self.raw["bioavailability"]
-        return {route: self.iv_dose_mg / exact(fractions[route]) for route in ROUTES}
+        fractions = self.file.bioavailability
+        return {route: self.iv_dose_mg / getattr(fractions, route) for route in ROUTES}
 
     @property
     def iv_course_cost(self) -> Decimal:
-        costs = self.raw["costs"]
-        return exact(costs["iv_cost_per_infusion"]) * costs["iv_course_infusions"]
+        return self.file.costs.iv_cost_per_infusion * self.file.costs.iv_course_infusions
 
     @property
     def iv_course_cumulative_mg(self) -> Decimal:
         """Total ketamine in a typical infusion course (the source's "about 8 doses" of the standard dose)."""
-        return self.raw["iv"]["course_doses"] * self.iv_dose_mg
+        return self.file.iv.course_doses * self.iv_dose_mg
 
     @property
     def recreational_lifetime_g(self) -> Decimal:
-        rec = self.raw["recreational"]
-        weeks = exact(rec["years_of_use"]) * 52
-        return weeks * exact(rec["days_per_week"]) * exact(rec["grams_per_dose"])
+        rec = self.file.recreational
+        return rec.years_of_use * 52 * rec.days_per_week * rec.grams_per_dose
 
     @property
     def recreational_to_course_ratio(self) -> Decimal:
@@ -174,8 +285,8 @@ class DosingData:
 
     @property
     def effect_size_ratio_range(self) -> tuple[Decimal, Decimal]:
-        eff = self.raw["effectiveness"]
-        low, high = (exact(v) / exact(eff["effect_size_ssri"]) for v in eff["effect_size_ketamine_range"])
+        eff = self.file.effectiveness
+        low, high = (v / eff.effect_size_ssri for v in eff.effect_size_ketamine_range)
         return low, high
 
     @property
@@ -232,65 +343,18 @@ class DosingData:
 
 
 def load_dosing(path: Path | str | None = None) -> DosingData:
-    """Read and check the dosing TOML (the project's own by default)."""
+    """Read and check the dosing TOML (the project's own by default); DosingDataError names file and field."""
     path = Path(path) if path else DOSING_FILE
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DosingDataError(str(path), f"is larger than {MAX_FILE_BYTES:,} bytes; it is not the data file")
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise DosingDataError(str(path), f"cannot be read: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise DosingDataError(str(path), "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as err:
-        raise DosingDataError(f"{path}: not valid TOML: {err}") from None
+        raise DosingDataError(str(path), f"is not valid TOML: {err}") from None
+    except RecursionError:
+        raise DosingDataError(str(path), "is nested too deeply to be the data file") from None
     return DosingData(raw, origin=str(path))
-
-
-# -- validation -----------------------------------------------------------------------
-_REQUIRED: dict[str, tuple[str, ...]] = {
-    "document": ("last_reviewed",),
-    "reference_patient": ("weight_kg",),
-    "iv": ("dose_mg_per_kg", "max_dose_mg_per_kg", "course_doses"),
-    "intranasal": ("dose_range_mg",),
-    "oral": ("dose_mg_per_kg",),
-    "bioavailability": ROUTES,
-    "spray": ("concentration_mg_per_ml", "volume_ml_per_spray"),
-    "titration": ("wait_between_sprays_minutes", "watch_hours", "response_check_hours", "steps"),
-    "maintenance": ("doses_per_week", "weeks"),
-    "costs": ("iv_cost_per_infusion", "iv_course_infusions"),
-    "effectiveness": ("effect_size_ssri", "effect_size_ketamine_range"),
-    "recreational": ("years_of_use", "days_per_week", "grams_per_dose"),
-}
-
-
-def _positive(value: Any, field: str, origin: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise DosingDataError(f"{origin}: {field} must be a positive number, got {value!r}")
-
-
-def _validate(raw: Mapping[str, Any], origin: str) -> None:
-    for section, fields in _REQUIRED.items():
-        if section not in raw:
-            raise DosingDataError(f"{origin}: missing table [{section}]")
-        for field in fields:
-            if field not in raw[section]:
-                raise DosingDataError(f"{origin}: missing {section}.{field}")
-    if not isinstance(raw["document"]["last_reviewed"], dt.date):
-        raise DosingDataError(f"{origin}: document.last_reviewed must be a date (YYYY-MM-DD)")
-    for field in ("concentration_mg_per_ml", "volume_ml_per_spray"):
-        _positive(raw["spray"][field], f"spray.{field}", origin)
-    for route in ROUTES:
-        fraction = raw["bioavailability"][route]
-        _positive(fraction, f"bioavailability.{route}", origin)
-        if fraction > 1:
-            raise DosingDataError(f"{origin}: bioavailability.{route} must be at most 1, got {fraction!r}")
-    low, high = raw["intranasal"]["dose_range_mg"]
-    if not 0 < low <= high:
-        raise DosingDataError(f"{origin}: intranasal.dose_range_mg must be [low, high] with 0 < low <= high")
-    steps = raw["titration"]["steps"]
-    if not steps:
-        raise DosingDataError(f"{origin}: titration.steps is empty")
-    keys = [s.get("key") for s in steps]
-    if keys[-1] != "full" or keys.count("full") != 1:
-        raise DosingDataError(f"{origin}: titration.steps must end with the one step keyed 'full'")
-    for i, step in enumerate(steps, start=1):
-        for field in ("key", "name", "day", "sprays"):
-            if field not in step:
-                raise DosingDataError(f"{origin}: titration.steps[{i}] is missing {field}")
-        if not isinstance(step["sprays"], int) or isinstance(step["sprays"], bool) or step["sprays"] < 1:
-            raise DosingDataError(f"{origin}: titration.steps[{i}].sprays must be a whole number of at least 1")

@@ -1,261 +1,290 @@
-"""A patient's regimen: the handbook's standard titration, changed by a regimen file and by flags.
+"""A patient's regimen, built in one place: the data file's standard titration, then a regimen file, then flags.
 
-Doses are kept in mg and turned into sprays here, so a dose that is not a whole number of
-sprays, or a full dose outside the handbook's intranasal range, is caught before anything is
-drawn. Every error names the flag or the regimen-file field to fix.
+Doses are held in mg, the unit a prescriber writes, from every input. They become sprays once,
+here, when the strength is final: a dose that is not a whole number of sprays, days or doses out
+of order, or a full dose outside the handbook's intranasal range is caught before anything is
+drawn. Every error names the flag or the field that set the value.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
-from .dosing import DosingData, Regimen, TitrationStep
-from .errors import InputError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import InputError, first_problem
+from .fields import PLACES, file_number
+from .files import read_text
 from .units import format_number, format_quantity, format_range
 
-# What a regimen file may set; anything else is refused so a typo cannot be silently ignored.
-FILE_FIELDS: dict[str, frozenset[str]] = {
-    "spray": frozenset({"concentration_mg_per_ml", "volume_ml_per_spray"}),
-    "titration": frozenset({"wait_between_sprays_minutes", "watch_hours", "response_check_hours", "steps"}),
-    "maintenance": frozenset({"doses_per_week", "weeks"}),
-}
-STEP_FIELDS = frozenset({"dose_mg", "day"})
-
-# Hard limits that keep a render small; the one-page check decides the real fit.
-MAX_STEPS = 8
+MAX_STEPS = 8  # more will not fit on one page
 MAX_SPRAYS_PER_STEP = 20
-MAX_DAY = 365
-PLACES = 2  # units.format_number prints 2 decimal places; more would print a rounded, wrong dose
-
+MAX_REGIMEN_FILE_BYTES = 64_000
+DATA = "dosing data"  # the label of a value nobody changed
 ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth")
 
 
+# -- the regimen --------------------------------------------------------------------------
 @dataclass(frozen=True)
-class RegimenOverrides:
-    """What the user asked to change. Numbers are still raw (text from the CLI or CSV)."""
+class TitrationStep:
+    """One dosing session of the titration: a dose given as sprays, alternating nostrils."""
 
-    regimen_file: Path | None = None
-    dose: str | None = None
-    mg_per_ml: str | None = None
-    ml_per_spray: str | None = None
-    allow_dose_outside_range: bool = False
+    key: str
+    name: str
+    day: int
+    dose_mg: Decimal
+    mg_per_spray: Decimal
+    wait_between_sprays_minutes: int
+    companion: bool  # a trusted adult stays for this step and the watch after it
 
+    @property
+    def sprays(self) -> int:
+        return int(self.dose_mg / self.mg_per_spray)  # whole: build_regimen has checked it
 
-@dataclass
-class _Draft:
-    """The regimen while it is being assembled; each value remembers who set it (for error messages)."""
+    @property
+    def duration_minutes(self) -> int:
+        """Time from the first spray to the last one."""
+        return (self.sprays - 1) * self.wait_between_sprays_minutes
 
-    concentration: Decimal
-    volume: Decimal
-    wait: int
-    watch: int
-    response_check: int
-    doses_per_week: int
-    weeks: int
-    steps: list[tuple[int, Decimal, str]]  # (day, dose in mg, label of whoever set the dose)
-    strength_label: str = "dosing data"
-    names: list[str] | None = None  # the data file's step names, while the steps are still its own
-
-
-# -- parsing single values -------------------------------------------------------------
-def parse_positive(value: Any, label: str, unit: str = "") -> Decimal:
-    """A number above 0 with at most 2 decimal places, from TOML or from text."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise InputError(label, f"must be a number, got {value!r}")
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(str(value))
-    except InvalidOperation:
-        raise InputError(label, f"must be a number, got {value!r}") from None
-    if not number.is_finite():
-        raise InputError(label, f"must be a finite number, got {value!r}")
-    if number <= 0:
-        raise InputError(label, f"must be more than 0, got {value!r}")
-    if number != round(number, PLACES):
-        raise InputError(label, f"use at most {PLACES} decimal places, got {value!r}")
-    return number
+    @property
+    def is_test(self) -> bool:
+        return self.key != "full"
 
 
-def parse_whole(value: Any, label: str, *, maximum: int | None = None) -> int:
-    """A whole number of at least 1 (days, minutes, hours, doses, weeks)."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not text.isdecimal():
-            number = parse_positive(text, label)  # gives the precise complaint (negative, not a number...)
-            raise InputError(label, f"must be a whole number, got {format_number(number)!r}")
-        value = int(text)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(label, f"must be a whole number, got {value!r}")
-    if value < 1:
-        raise InputError(label, f"must be at least 1, got {value!r}")
-    if maximum is not None and value > maximum:
-        raise InputError(label, f"must be at most {maximum}, got {value!r}")
-    return value
+@dataclass(frozen=True)
+class Regimen:
+    """The intranasal regimen a patient sheet prints: spray strength, the steps, waits and maintenance."""
+
+    concentration_mg_per_ml: Decimal
+    volume_ml_per_spray: Decimal
+    wait_between_sprays_minutes: int
+    watch_hours: int
+    response_check_hours: int
+    steps: tuple[TitrationStep, ...]
+    maintenance_doses_per_week: int
+    maintenance_weeks: int
+
+    @property
+    def mg_per_spray(self) -> Decimal:
+        return self.concentration_mg_per_ml * self.volume_ml_per_spray
+
+    @property
+    def full_dose(self) -> TitrationStep:
+        return self.steps[-1]
+
+    @property
+    def test_steps(self) -> tuple[TitrationStep, ...]:
+        return self.steps[:-1]
+
+    @property
+    def maintenance_total_doses(self) -> int:
+        return self.maintenance_doses_per_week * self.maintenance_weeks
+
+    @property
+    def consecutive_days(self) -> bool:
+        """Whether the steps fall on consecutive days (the sheet then says "one step a day")."""
+        return all(b.day - a.day == 1 for a, b in zip(self.steps, self.steps[1:], strict=False))
 
 
-# -- the regimen file ------------------------------------------------------------------
-def read_regimen_file(path: Path, label: str = "--regimen") -> dict[str, Any]:
-    """Read and shape-check a regimen TOML file; unknown tables and fields are errors."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(label, f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(label, f"cannot read {path}: {err.__class__.__name__}") from None
+# -- a regimen file ------------------------------------------------------------------------
+class _FileTable(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class FileSpray(_FileTable):
+    concentration_mg_per_ml: file_number("concentration_mg_per_ml") | None = None
+    volume_ml_per_spray: file_number("volume_ml_per_spray") | None = None
+
+
+class FileStep(_FileTable):
+    dose_mg: file_number("dose_mg")
+    day: file_number("day") | None = None  # default: the day after the step before
+    companion: bool | None = None  # default: as the data file's step in the same role (test or full)
+
+
+class FileTitration(_FileTable):
+    wait_between_sprays_minutes: file_number("wait_minutes") | None = None
+    watch_hours: file_number("watch_hours") | None = None
+    response_check_hours: file_number("response_check_hours") | None = None
+    steps: Annotated[list[FileStep], Field(min_length=1, max_length=MAX_STEPS)] | None = None
+
+
+class FileMaintenance(_FileTable):
+    doses_per_week: file_number("doses_per_week") | None = None
+    weeks: file_number("weeks") | None = None
+
+
+class RegimenFile(_FileTable):
+    """``handbook sheet --regimen FILE.toml``: every table and field optional, nothing unknown."""
+
+    spray: FileSpray | None = None
+    titration: FileTitration | None = None
+    maintenance: FileMaintenance | None = None
+
+
+def read_regimen_file(path: Path, label: str = "--regimen") -> RegimenFile:
+    """Read and check a regimen file; InputError names the field (``--regimen titration.steps[2].day``)."""
+    text = read_text(path, label, max_bytes=MAX_REGIMEN_FILE_BYTES)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise InputError(label, f"{path.name} is not valid TOML: {err}") from None
-    for table, value in raw.items():
-        if table not in FILE_FIELDS:
-            raise InputError(f"{label} {table}", f"unknown field; allowed: {', '.join(FILE_FIELDS)}")
-        if not isinstance(value, dict):
-            raise InputError(f"{label} {table}", "must be a table, like [" + table + "]")
-        for key in value:
-            if key not in FILE_FIELDS[table]:
-                allowed = ", ".join(sorted(FILE_FIELDS[table]))
-                raise InputError(f"{label} {table}.{key}", f"unknown field; allowed: {allowed}")
-    steps = raw.get("titration", {}).get("steps")
-    if steps is not None:
-        if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
-            raise InputError(f"{label} titration.steps", "must be one or more [[titration.steps]] tables")
-        for i, step in enumerate(steps, start=1):
-            for key in step:
-                if key not in STEP_FIELDS:
-                    allowed = ", ".join(sorted(STEP_FIELDS))
-                    raise InputError(f"{label} titration.steps[{i}].{key}", f"unknown field; allowed: {allowed}")
-            if "dose_mg" not in step:
-                raise InputError(f"{label} titration.steps[{i}]", "missing dose_mg")
-    return raw
+    except RecursionError:
+        raise InputError(label, f"{path.name} is nested too deeply") from None
+    try:
+        return RegimenFile.model_validate(raw)
+    except ValidationError as err:
+        raise first_problem(err, label, RegimenFile) from None
+    except RecursionError:
+        raise InputError(label, f"{path.name} is nested too deeply") from None
 
 
-def _apply_file(draft: _Draft, raw: Mapping[str, Any], label: str) -> None:
-    spray, titration, maintenance = (raw.get(t, {}) for t in ("spray", "titration", "maintenance"))
-    if "concentration_mg_per_ml" in spray:
-        name = f"{label} spray.concentration_mg_per_ml"
-        draft.concentration = parse_positive(spray["concentration_mg_per_ml"], name)
-        draft.strength_label = name
-    if "volume_ml_per_spray" in spray:
-        name = f"{label} spray.volume_ml_per_spray"
-        draft.volume = parse_positive(spray["volume_ml_per_spray"], name)
-        draft.strength_label = name
-    for key, attr in (("wait_between_sprays_minutes", "wait"), ("watch_hours", "watch"),
-                      ("response_check_hours", "response_check")):
-        if key in titration:
-            setattr(draft, attr, parse_whole(titration[key], f"{label} titration.{key}", maximum=10_000))
-    for key, attr in (("doses_per_week", "doses_per_week"), ("weeks", "weeks")):
-        if key in maintenance:
-            maximum = 7 if key == "doses_per_week" else 520
-            setattr(draft, attr, parse_whole(maintenance[key], f"{label} maintenance.{key}", maximum=maximum))
-    if "steps" in titration:
-        steps = titration["steps"]
-        if len(steps) > MAX_STEPS:
-            raise InputError(f"{label} titration.steps",
-                                  f"{len(steps)} steps will not fit on one page; use at most {MAX_STEPS}")
-        draft.steps = []
-        draft.names = None
-        previous_day = 0
-        for i, step in enumerate(steps, start=1):
-            name = f"{label} titration.steps[{i}]"
-            dose = parse_positive(step["dose_mg"], f"{name}.dose_mg")
-            day = parse_whole(step["day"], f"{name}.day", maximum=MAX_DAY) if "day" in step else previous_day + 1
-            if day <= previous_day:
-                raise InputError(f"{name}.day", f"must come after the day before it (day {previous_day})")
-            if day > MAX_DAY:
-                raise InputError(f"{name}.day", f"must be at most {MAX_DAY}, got {day}")
-            draft.steps.append((day, dose, f"{name}.dose_mg"))
-            previous_day = day
+# -- building it ----------------------------------------------------------------------------
+@dataclass
+class DraftStep:
+    day: int
+    dose_mg: Decimal
+    companion: bool
+    name: str
+    key: str
+    label: str = DATA  # who set the dose, for messages
 
 
-# -- putting it together ---------------------------------------------------------------
-def build_regimen(
-    data: DosingData,
-    overrides: RegimenOverrides,
-    *,
-    option: Callable[[str], str] = lambda name: f"--{name}",
-) -> tuple[Regimen, list[str]]:
-    """The regimen to print, and any warnings. ``option`` spells an option's name for messages
+@dataclass
+class Draft:
+    """A regimen being assembled; ``labels`` says who set each value (for error messages)."""
+
+    concentration_mg_per_ml: Decimal
+    volume_ml_per_spray: Decimal
+    wait_between_sprays_minutes: int
+    watch_hours: int
+    response_check_hours: int
+    doses_per_week: int
+    weeks: int
+    steps: list[DraftStep]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, regimen: Regimen) -> Draft:
+        return cls(
+            concentration_mg_per_ml=regimen.concentration_mg_per_ml,
+            volume_ml_per_spray=regimen.volume_ml_per_spray,
+            wait_between_sprays_minutes=regimen.wait_between_sprays_minutes,
+            watch_hours=regimen.watch_hours,
+            response_check_hours=regimen.response_check_hours,
+            doses_per_week=regimen.maintenance_doses_per_week,
+            weeks=regimen.maintenance_weeks,
+            steps=[DraftStep(s.day, s.dose_mg, s.companion, s.name, s.key) for s in regimen.steps],
+        )
+
+    def set(self, name: str, value: object, label: str) -> None:
+        setattr(self, name, int(value) if isinstance(getattr(self, name), int) else value)
+        self.labels[name] = label
+
+    def strength_label(self) -> str:
+        return self.labels.get("volume_ml_per_spray") or self.labels.get("concentration_mg_per_ml") or DATA
+
+    def apply_file(self, file: RegimenFile, label: str) -> None:
+        """What a regimen file sets replaces the data file's value; its steps replace all steps."""
+        for table_name, table in (("spray", file.spray), ("titration", file.titration),
+                                  ("maintenance", file.maintenance)):
+            if table is None:
+                continue
+            for name, value in table:
+                if value is None or name == "steps":
+                    continue
+                self.set(name, value, f"{label} {table_name}.{name}")
+        if file.titration is not None and file.titration.steps is not None:
+            companion_test = next((s.companion for s in self.steps if s.key != "full"), True)
+            companion_full = self.steps[-1].companion
+            count = len(file.titration.steps)
+            steps, day = [], 0
+            for i, step in enumerate(file.titration.steps):
+                is_full = i == count - 1
+                day = int(step.day) if step.day is not None else day + 1
+                companion = step.companion if step.companion is not None else (
+                    companion_full if is_full else companion_test)
+                steps.append(DraftStep(day, step.dose_mg, companion, step_names(count)[i],
+                                       "full" if is_full else f"test-{i + 1}",
+                                       f"{label} titration.steps[{i + 1}].dose_mg"))
+            self.steps = steps
+
+    def set_full_dose(self, dose_mg: Decimal, label: str) -> None:
+        self.steps[-1] = replace(self.steps[-1], dose_mg=dose_mg, label=label)
+
+
+def step_names(count: int) -> list[str]:
+    """``First test dose``, ``Second test dose``, ..., ``Full dose``; as the data file names them."""
+    return [f"{ORDINALS[i]} test dose" for i in range(count - 1)] + ["Full dose"]
+
+
+def build_regimen(draft: Draft, *, dose_range_mg: tuple[Decimal, Decimal], allow_outside_range: bool = False,
+                  option: Callable[[str], str] = lambda name: f"--{name}") -> tuple[Regimen, list[str]]:
+    """The checked regimen, and any warnings. ``option`` spells an option's name for messages
     (``--dose`` on the command line, ``dose`` in a batch CSV)."""
-    base = data.regimen
-    draft = _Draft(
-        concentration=base.concentration_mg_per_ml,
-        volume=base.volume_ml_per_spray,
-        wait=base.wait_between_sprays_minutes,
-        watch=base.watch_hours,
-        response_check=base.response_check_hours,
-        doses_per_week=base.maintenance_doses_per_week,
-        weeks=base.maintenance_weeks,
-        steps=[(s.day, s.dose_mg, "dosing data") for s in base.steps],
-        names=[s.name for s in base.steps],
-    )
-    if overrides.regimen_file is not None:
-        _apply_file(draft, read_regimen_file(overrides.regimen_file, option("regimen")), option("regimen"))
-    if overrides.mg_per_ml is not None:
-        draft.concentration = parse_positive(overrides.mg_per_ml, option("mg-per-ml"))
-        draft.strength_label = option("mg-per-ml")
-    if overrides.ml_per_spray is not None:
-        draft.volume = parse_positive(overrides.ml_per_spray, option("ml-per-spray"))
-        draft.strength_label = option("ml-per-spray")
-    if overrides.dose is not None:
-        day, _, _ = draft.steps[-1]
-        draft.steps[-1] = (day, parse_positive(overrides.dose, option("dose")), option("dose"))
-
-    warnings = _check_doses(data, draft, overrides.allow_dose_outside_range, option)
-    mg_per_spray = draft.concentration * draft.volume
+    steps = draft.steps
+    full = steps[-1]
+    for i in range(1, len(steps)):
+        before, step = steps[i - 1], steps[i]
+        if step.day <= before.day:
+            raise InputError(_day_label(step), f"day {step.day} must come after day {before.day} of the "
+                                               f"{before.name.lower()}")
+        if step.dose_mg <= before.dose_mg:
+            who = step.label if _user_set(step.label) else before.label
+            raise InputError(who, f"the {step.name.lower()} ({format_quantity(step.dose_mg, 'mg')}) must be more "
+                                  f"than the {before.name.lower()} ({format_quantity(before.dose_mg, 'mg')})")
+    warnings = _check_range(full, dose_range_mg, allow_outside_range, option)
+    mg_per_spray = draft.concentration_mg_per_ml * draft.volume_ml_per_spray
     if mg_per_spray != round(mg_per_spray, PLACES):
-        raise InputError(draft.strength_label,
-                              f"{format_quantity(draft.concentration, 'mg')} per mL times "
-                              f"{format_quantity(draft.volume, 'mL')} gives {mg_per_spray} mg a spray, "
-                              f"which cannot be printed exactly; use a rounder strength")
-    names = draft.names or _step_names(len(draft.steps))
-    steps = []
-    for i, (day, dose, label) in enumerate(draft.steps):
-        sprays = dose / mg_per_spray
+        raise InputError(draft.strength_label(),
+                         f"{format_quantity(draft.concentration_mg_per_ml, 'mg')} per mL times "
+                         f"{format_quantity(draft.volume_ml_per_spray, 'mL')} gives {mg_per_spray} mg a spray, "
+                         f"which cannot be printed exactly; use a rounder strength")
+    built = []
+    for step in steps:
+        sprays = step.dose_mg / mg_per_spray
         if sprays != sprays.to_integral_value():
-            who = label if label != "dosing data" else draft.strength_label
-            raise InputError(who, f"the {names[i].lower()} of {format_quantity(dose, 'mg')} is not a whole "
-                                       f"number of sprays at {format_quantity(mg_per_spray, 'mg')} a spray")
+            who = step.label if _user_set(step.label) else draft.strength_label()
+            raise InputError(who, f"the {step.name.lower()} of {format_quantity(step.dose_mg, 'mg')} is not a whole "
+                                  f"number of sprays at {format_quantity(mg_per_spray, 'mg')} a spray")
         if sprays > MAX_SPRAYS_PER_STEP:
-            raise InputError(label, f"the {names[i].lower()} needs {format_number(sprays)} sprays; "
+            raise InputError(step.label, f"the {step.name.lower()} needs {format_number(sprays)} sprays; "
                                          f"at most {MAX_SPRAYS_PER_STEP} fit on the sheet")
-        key = "full" if i == len(draft.steps) - 1 else f"test-{i + 1}"
-        steps.append(TitrationStep(key, names[i], day, int(sprays), mg_per_spray, draft.wait))
-
+        built.append(TitrationStep(step.key, step.name, step.day, step.dose_mg, mg_per_spray,
+                                   draft.wait_between_sprays_minutes, step.companion))
     regimen = Regimen(
-        concentration_mg_per_ml=draft.concentration,
-        volume_ml_per_spray=draft.volume,
-        wait_between_sprays_minutes=draft.wait,
-        watch_hours=draft.watch,
-        response_check_hours=draft.response_check,
-        steps=tuple(steps),
+        concentration_mg_per_ml=draft.concentration_mg_per_ml,
+        volume_ml_per_spray=draft.volume_ml_per_spray,
+        wait_between_sprays_minutes=draft.wait_between_sprays_minutes,
+        watch_hours=draft.watch_hours,
+        response_check_hours=draft.response_check_hours,
+        steps=tuple(built),
         maintenance_doses_per_week=draft.doses_per_week,
         maintenance_weeks=draft.weeks,
     )
     return regimen, warnings
 
 
-def _check_doses(data: DosingData, draft: _Draft, allow: bool, option: Callable[[str], str]) -> list[str]:
-    _, full, full_label = draft.steps[-1]
-    names = draft.names or _step_names(len(draft.steps))
-    for (_, dose, label), name in zip(draft.steps[:-1], names, strict=False):
-        if dose >= full:
-            who = label if full_label == "dosing data" else full_label
-            raise InputError(who, f"the full dose ({format_quantity(full, 'mg')}) must be more than "
-                                       f"the {name.lower()} ({format_quantity(dose, 'mg')})")
-    low, high = data.intranasal_range_mg
-    if low <= full <= high:
+def _day_label(step: DraftStep) -> str:
+    return step.label.removesuffix(".dose_mg") + ".day"
+
+
+def _user_set(label: str) -> bool:
+    return not label.startswith(DATA)
+
+
+def _check_range(full: DraftStep, dose_range_mg: tuple[Decimal, Decimal], allow: bool,
+                 option: Callable[[str], str]) -> list[str]:
+    low, high = dose_range_mg
+    if low <= full.dose_mg <= high:
         return []
-    where = (f"{format_quantity(full, 'mg')} is outside the handbook's intranasal range "
+    where = (f"{format_quantity(full.dose_mg, 'mg')} is outside the handbook's intranasal range "
              f"of {format_range((low, high), 'mg')}")
     if not allow:
-        raise InputError(full_label, f"{where}; give {option('allow-dose-outside-range')} to print it anyway")
-    return [f"{full_label}: {where}; printing it because {option('allow-dose-outside-range')} was given"]
-
-
-def _step_names(count: int) -> list[str]:
-    """``First test dose``, ``Second test dose``, ..., ``Full dose``; as the data file names them."""
-    return [f"{ORDINALS[i]} test dose" for i in range(count - 1)] + ["Full dose"]
+        raise InputError(full.label, f"{where}; give {option('allow-dose-outside-range')} to print it anyway")
+    return [f"{full.label}: {where}; printing it because {option('allow-dose-outside-range')} was given"]

@@ -17,16 +17,14 @@ from typing import Any
 
 from handbook.model.errors import InputError
 
-from .options import options_from_values
+from .options import OPTION_NAMES, options_from_values
 from .render import load_shared_resources, make_sheet
 
 OUTPUT_COLUMN = "output"
 
 
 def _columns() -> set[str]:
-    from .cli import SHEET_FLAGS, SHEET_OPTIONS  # cli imports this module lazily
-
-    return {name for name, _, _ in SHEET_OPTIONS} | {name for name, _ in SHEET_FLAGS} | {OUTPUT_COLUMN}
+    return {*OPTION_NAMES, OUTPUT_COLUMN}
 
 
 def column_name(header: str) -> str:

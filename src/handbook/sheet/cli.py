@@ -12,27 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from handbook.model.dosing import DosingDataError
-from handbook.model.errors import InputError
+from handbook.model.errors import DosingDataError, InputError
 
-# Options that describe one sheet; --batch rows may set the same ones as CSV columns.
-SHEET_OPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("paper", "letter|a4", "paper size (default: letter)"),
-    ("patient", "NAME", "patient's name (default: a blank line to write on)"),
-    ("prescriber", "NAME", "prescriber's name"),
-    ("phone", "TEXT", "prescriber's phone number"),
-    ("pharmacy", "TEXT", "pharmacy name and phone"),
-    ("start", "YYYY-MM-DD", "date of the first test dose; each step then shows its date"),
-    ("emergency-number", "TEXT", "emergency phone number (default: 911)"),
-    ("regimen", "FILE.toml", "regimen file (see examples/regimen.toml)"),
-    ("dose", "MG", "the full dose in mg (test doses stay as the regimen gives them)"),
-    ("mg-per-ml", "N", "spray concentration in mg per mL"),
-    ("ml-per-spray", "N", "mL the bottle delivers per spray"),
-)
-SHEET_FLAGS: tuple[tuple[str, str], ...] = (
-    ("large-print", "14 pt type instead of 12 pt"),
-    ("allow-dose-outside-range", "print a full dose outside the handbook's intranasal range (with a warning)"),
-)
+from .options import OPTION_NAMES, OPTIONS
 
 
 def add_sheet_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -43,10 +25,11 @@ def add_sheet_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=help_text + ". Without options it prints the handbook's standard intranasal titration "
         "with blanks to fill in by hand.")
     parser.add_argument("-o", "--output", metavar="OUT.pdf", help="the PDF to write")
-    for name, metavar, text in SHEET_OPTIONS:
-        parser.add_argument(f"--{name}", metavar=metavar, help=text)
-    for name, text in SHEET_FLAGS:
-        parser.add_argument(f"--{name}", action="store_true", default=None, help=text)
+    for spec in OPTIONS:
+        if spec.metavar is None:
+            parser.add_argument(f"--{spec.name}", action="store_true", default=None, help=spec.help)
+        else:
+            parser.add_argument(f"--{spec.name}", metavar=spec.metavar, help=spec.help)
     batch = parser.add_argument_group("batch", "one sheet per CSV row, columns named like the options above "
                                       "(plus 'output', a file name); options given here fill blank cells")
     batch.add_argument("--batch", metavar="FILE.csv", help="CSV file with one row per sheet")
@@ -56,8 +39,7 @@ def add_sheet_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def sheet_values(args: argparse.Namespace) -> dict[str, Any]:
     """The per-sheet values the user gave (None when not given)."""
-    names = [name for name, _, _ in SHEET_OPTIONS] + [name for name, _ in SHEET_FLAGS]
-    return {name: getattr(args, name.replace("-", "_"), None) for name in names}
+    return {name: getattr(args, name.replace("-", "_"), None) for name in OPTION_NAMES}
 
 
 def run_sheet(args: argparse.Namespace) -> int:
@@ -74,12 +56,12 @@ def run_sheet(args: argparse.Namespace) -> int:
                 raise InputError("--batch", "needs --out-dir DIR for the sheets")
             return run_batch(Path(args.batch), Path(args.out_dir), sheet_values(args))
         return _run_one(args)
-    except InputError as err:
-        print(f"handbook sheet: {err}", file=sys.stderr)
-        return 2
     except DosingDataError as err:  # the project's own data file is broken: not the user's input
         print(f"handbook sheet: dosing data: {err}", file=sys.stderr)
         return 1
+    except InputError as err:
+        print(f"handbook sheet: {err}", file=sys.stderr)
+        return 2
 
 
 def _run_one(args: argparse.Namespace) -> int:

@@ -1,7 +1,9 @@
-"""Everything one sheet needs, checked: the regimen, the paper, and the text a user typed.
+"""The sheet's options, declared once: the command line, a batch CSV row and the web form all read them here.
 
-The command line and the batch CSV both hand raw strings to :func:`options_from_values`, so a
-value is checked the same way whichever route it came by.
+:data:`OPTIONS` lists every option with its help; :class:`SheetRequest` is the schema that checks
+what a user gave (all text, from a terminal or a CSV cell); :func:`options_from_values` turns it,
+with the regimen built by handbook.model.regimen, into :class:`SheetOptions`, ready to render.
+Every problem is one line naming the option (``--dose``) or the column (``dose``).
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from handbook.model.dosing import DosingData, Regimen, load_dosing
-from handbook.model.errors import InputError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from handbook.model.dosing import DosingData, load_dosing
+from handbook.model.errors import InputError, describe
+from handbook.model.fields import text_number
 from handbook.model.papers import DEFAULT_PAPER, PAPERS
-from handbook.model.regimen import RegimenOverrides, build_regimen
+from handbook.model.regimen import Regimen, build_regimen, read_regimen_file
 from handbook.project import FONTS_DIR
 
-TEXT_FIELDS = ("patient", "prescriber", "phone", "pharmacy", "emergency-number")
 MAX_TEXT = 120  # a bound on render time; whether it fits is decided by the one-page check
 DEFAULT_EMERGENCY_NUMBER = "911"
 SHEET_FONT = FONTS_DIR / "source-sans-3"
@@ -31,7 +36,36 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TRUE = {"1", "yes", "true", "y", "on", "x"}
 _FALSE = {"", "0", "no", "false", "n", "off"}
 
-Option = Callable[[str], str]
+OptionSpelling = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option of ``handbook sheet``: its name (as a CSV column too), what it takes, its help."""
+
+    name: str
+    metavar: str | None  # None: a yes/no flag
+    help: str
+
+
+OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec("paper", "|".join(PAPERS), f"paper size (default: {DEFAULT_PAPER})"),
+    OptionSpec("patient", "NAME", "patient's name (default: a blank line to write on)"),
+    OptionSpec("prescriber", "NAME", "prescriber's name"),
+    OptionSpec("phone", "TEXT", "prescriber's phone number"),
+    OptionSpec("pharmacy", "TEXT", "pharmacy name and phone"),
+    OptionSpec("start", "YYYY-MM-DD", "date of the first test dose; each step then shows its date"),
+    OptionSpec("emergency-number", "TEXT", f"emergency phone number (default: {DEFAULT_EMERGENCY_NUMBER})"),
+    OptionSpec("regimen", "FILE.toml", "regimen file (see examples/regimen.toml)"),
+    OptionSpec("dose", "MG", "the full dose in mg (test doses stay as the regimen gives them)"),
+    OptionSpec("mg-per-ml", "N", "spray concentration in mg per mL"),
+    OptionSpec("ml-per-spray", "N", "mL the bottle delivers per spray"),
+    OptionSpec("large-print", None, "14 pt type instead of 12 pt"),
+    OptionSpec("allow-dose-outside-range", None,
+               "print a full dose outside the handbook's intranasal range (with a warning)"),
+)
+OPTION_NAMES = tuple(spec.name for spec in OPTIONS)
+TEXT_FIELDS = ("patient", "prescriber", "phone", "pharmacy", "emergency-number")
 
 
 def cli_option(name: str) -> str:
@@ -39,13 +73,115 @@ def cli_option(name: str) -> str:
     return f"--{name}"
 
 
+# -- the schema of what a user gives ------------------------------------------------------------
+def _flag(value: Any) -> bool:
+    """A yes/no value: a bool from argparse, or text from a CSV cell."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"must be yes or no, got {value!r}")
+
+
+def _paper(value: Any) -> str:
+    name = str(value).strip().lower()
+    if name not in PAPERS:
+        raise ValueError(f"unknown paper size {value!r}; use {' or '.join(PAPERS)}")
+    return name
+
+
+def _date(value: Any) -> dt.date:
+    text = str(value).strip()
+    if not _DATE.fullmatch(text):
+        raise ValueError(f"must be a date written YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"no such date: {text}") from None
+
+
+def clean_text(value: Any) -> str:
+    """Text a person typed, made safe to print: one line, no control characters, glyphs we have.
+
+    Markup needs no handling here: the template escapes everything, so ``<b>`` prints as ``<b>``.
+    """
+    text = unicodedata.normalize("NFC", str(value))
+    if len(text) > 10 * MAX_TEXT:
+        raise ValueError(f"is {len(text)} characters long; shorten it to at most {MAX_TEXT}")
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
+            raise ValueError(f"contains a control character (U+{ord(char):04X})")
+        if ord(char) in _BIDI_CONTROLS:
+            raise ValueError(f"contains a text-direction control (U+{ord(char):04X})")
+    text = " ".join(text.split())  # newlines and tabs become single spaces
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"is {len(text)} characters long; shorten it to at most {MAX_TEXT}")
+    # Plain ASCII is always covered; only other text needs the font's character map (read once).
+    missing = [] if text.isascii() else sorted({c for c in text if ord(c) not in font_coverage() and not c.isspace()})
+    if missing:
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:3])
+        raise ValueError(f"the sheet's font has no letter for {shown}; it prints Latin, Greek and Cyrillic scripts")
+    return text
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _optional(parse: Callable[[Any], Any]) -> BeforeValidator:
+    """Blank (or not given) is None; anything else goes through ``parse``."""
+    return BeforeValidator(lambda value: None if _blank(value) else parse(value))
+
+
+def _required_text(value: Any) -> str:
+    text = clean_text(value)
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+class SheetRequest(BaseModel):
+    """What a user asked for one sheet, every value as typed (text), checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    paper: Annotated[str, BeforeValidator(lambda v: DEFAULT_PAPER if _blank(v) else _paper(v))] = DEFAULT_PAPER
+    patient: Annotated[str | None, _optional(clean_text)] = None
+    prescriber: Annotated[str | None, _optional(clean_text)] = None
+    phone: Annotated[str | None, _optional(clean_text)] = None
+    pharmacy: Annotated[str | None, _optional(clean_text)] = None
+    start: Annotated[dt.date | None, _optional(_date)] = None
+    emergency_number: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _required_text(v))] = None
+    regimen: Annotated[Path | None, _optional(Path)] = None
+    dose: text_number("dose_mg") = None
+    mg_per_ml: text_number("concentration_mg_per_ml") = None
+    ml_per_spray: text_number("volume_ml_per_spray") = None
+    large_print: Annotated[bool, BeforeValidator(_flag)] = False
+    allow_dose_outside_range: Annotated[bool, BeforeValidator(_flag)] = False
+
+
+def parse_request(values: Mapping[str, Any], *, option: OptionSpelling = cli_option) -> SheetRequest:
+    """Check raw values (keys spelled like the options, with ``-`` or ``_``); unset ones are None."""
+    given = {key.replace("-", "_"): value for key, value in values.items() if value is not None}
+    try:
+        return SheetRequest.model_validate(given)
+    except ValidationError as err:
+        error = err.errors(include_url=False)[0]
+        name = str(error["loc"][0]).replace("_", "-") if error["loc"] else "sheet"
+        raise InputError(option(name), describe(error)) from None
+
+
+# -- ready to render ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SheetOptions:
     """One sheet, ready to render: nothing here needs checking again."""
 
     regimen: Regimen
     last_reviewed: dt.date
-    paper: str = "letter"
+    paper: str = DEFAULT_PAPER
     large_print: bool = False
     patient: str = ""
     prescriber: str = ""
@@ -62,114 +198,48 @@ def dosing_data() -> DosingData:
     return load_dosing()
 
 
-def default_options(*, paper: str = "letter", large_print: bool = False) -> SheetOptions:
+def default_options(*, paper: str = DEFAULT_PAPER, large_print: bool = False) -> SheetOptions:
     """The blank standard sheet that ``make`` builds."""
     data = dosing_data()
     return SheetOptions(regimen=data.regimen, last_reviewed=data.last_reviewed, paper=paper, large_print=large_print)
 
 
-def options_from_values(values: Mapping[str, Any], *, option: Option = cli_option) -> SheetOptions:
-    """Check raw values (keys spelled like the options, with ``_`` or ``-``) and build the options."""
-    values = {key.replace("_", "-"): value for key, value in values.items()}
+def options_from_values(values: Mapping[str, Any], *, option: OptionSpelling = cli_option) -> SheetOptions:
+    """Check what a user gave and build the regimen; InputError names the option or field."""
+    request = parse_request(values, option=option)
     data = dosing_data()
-    regimen_file = values.get("regimen")
-    overrides = RegimenOverrides(
-        regimen_file=Path(regimen_file) if regimen_file not in (None, "") else None,
-        dose=_blank_to_none(values.get("dose")),
-        mg_per_ml=_blank_to_none(values.get("mg-per-ml")),
-        ml_per_spray=_blank_to_none(values.get("ml-per-spray")),
-        allow_dose_outside_range=parse_flag(values.get("allow-dose-outside-range"), option("allow-dose-outside-range")),
-    )
-    text = {name: clean_text(values.get(name), option(name)) for name in TEXT_FIELDS}
-    emergency = text.pop("emergency-number") if values.get("emergency-number") is not None else None
-    if emergency == "":
-        raise InputError(option("emergency-number"), "must not be empty")
-    start = values.get("start")
-    paper = parse_paper(values.get("paper"), option("paper"))
-    large_print = parse_flag(values.get("large-print"), option("large-print"))
-    regimen, warnings = build_regimen(data, overrides, option=option)
-    start_date = parse_date(start, option("start")) if start not in (None, "") else None
-    if start_date is not None:
+    draft = data.draft()
+    if request.regimen is not None:
+        draft.apply_file(read_regimen_file(request.regimen, option("regimen")), option("regimen"))
+    if request.mg_per_ml is not None:
+        draft.set("concentration_mg_per_ml", request.mg_per_ml, option("mg-per-ml"))
+    if request.ml_per_spray is not None:
+        draft.set("volume_ml_per_spray", request.ml_per_spray, option("ml-per-spray"))
+    if request.dose is not None:
+        draft.set_full_dose(Decimal(request.dose), option("dose"))
+    regimen, warnings = build_regimen(draft, dose_range_mg=data.intranasal_range_mg,
+                                      allow_outside_range=request.allow_dose_outside_range, option=option)
+    if request.start is not None:
         try:
-            start_date + dt.timedelta(days=regimen.full_dose.day - 1)
+            request.start + dt.timedelta(days=regimen.full_dose.day - 1)
         except OverflowError:
             raise InputError(option("start"), "the steps would run past the year 9999") from None
     return SheetOptions(
         regimen=regimen,
         last_reviewed=data.last_reviewed,
-        paper=paper,
-        large_print=large_print,
-        patient=text["patient"],
-        prescriber=text["prescriber"],
-        phone=text["phone"],
-        pharmacy=text["pharmacy"],
-        start=start_date,
-        emergency_number=emergency or DEFAULT_EMERGENCY_NUMBER,
+        paper=request.paper,
+        large_print=request.large_print,
+        patient=request.patient or "",
+        prescriber=request.prescriber or "",
+        phone=request.phone or "",
+        pharmacy=request.pharmacy or "",
+        start=request.start,
+        emergency_number=request.emergency_number or DEFAULT_EMERGENCY_NUMBER,
         warnings=tuple(warnings),
     )
 
 
-def _blank_to_none(value: Any) -> Any:
-    return None if value is None or (isinstance(value, str) and not value.strip()) else value
-
-
-# -- single values ---------------------------------------------------------------------
-def parse_paper(value: Any, label: str) -> str:
-    if value is None or value == "":
-        return DEFAULT_PAPER
-    name = str(value).strip().lower()
-    if name not in PAPERS:
-        raise InputError(label, f"unknown paper size {value!r}; use {' or '.join(PAPERS)}")
-    return name
-
-
-def parse_date(value: Any, label: str) -> dt.date:
-    text = str(value).strip()
-    if not _DATE.fullmatch(text):
-        raise InputError(label, f"must be a date written YYYY-MM-DD, got {value!r}")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(label, f"no such date: {text}") from None
-
-
-def parse_flag(value: Any, label: str) -> bool:
-    """A yes/no value: a bool from argparse, or text from a CSV cell."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise InputError(label, f"must be yes or no, got {value!r}")
-
-
-def clean_text(value: Any, label: str) -> str:
-    """Text a person typed, made safe to print: one line, no control characters, glyphs we have.
-
-    Markup needs no handling here: the template escapes everything, so ``<b>`` prints as ``<b>``.
-    """
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
-            raise InputError(label, f"contains a control character (U+{ord(char):04X})")
-        if ord(char) in _BIDI_CONTROLS:
-            raise InputError(label, f"contains a text-direction control (U+{ord(char):04X})")
-    text = " ".join(text.split())  # newlines and tabs become single spaces
-    if len(text) > MAX_TEXT:
-        raise InputError(label, f"is {len(text)} characters long; shorten it to at most {MAX_TEXT}")
-    # Plain ASCII is always covered; only other text needs the font's character map (read once).
-    missing = [] if text.isascii() else sorted({c for c in text if ord(c) not in font_coverage() and not c.isspace()})
-    if missing:
-        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:3])
-        raise InputError(label, f"the sheet's font has no letter for {shown}; "
-                                     "it prints Latin, Greek and Cyrillic scripts")
-    return text
-
-
+# -- the font -----------------------------------------------------------------------------------
 @cache
 def font_coverage() -> frozenset[int]:
     """Code points every weight of the sheet's font can draw, so no text falls back to another font."""
@@ -196,4 +266,3 @@ def sheet_font_files() -> dict[tuple[int, str], Path]:
     if (400, "normal") not in found or (700, "normal") not in found:
         raise FileNotFoundError(f"Source Sans 3 regular and bold fonts are missing from {SHEET_FONT}")
     return found
-

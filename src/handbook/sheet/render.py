@@ -29,7 +29,7 @@ from handbook.weasy.artifacts import mark_margin_artifacts
 from handbook.weasy.fetcher import SafeFetcher
 from handbook.weasy.framestack import call_with_room
 
-from .options import TEXT_FIELDS, Option, SheetOptions, cli_option, sheet_font_files
+from .options import TEXT_FIELDS, OptionSpelling, SheetOptions, cli_option, sheet_font_files
 
 TEMPLATE = "patient-sheet.html.j2"
 STYLESHEET = TEMPLATES_DIR / "sheet" / "patient-sheet.css"
@@ -152,6 +152,7 @@ def sheet_context(options: SheetOptions) -> dict[str, Any]:
         "ml_per_spray": _quantity(reg.volume_ml_per_spray, "mL"),
         "concentration": _quantity(reg.concentration_mg_per_ml, "mg"),
         "watch": _count(reg.watch_hours, "hour"),
+        "companion": _companion_steps(reg),
         "steps": steps,
         "steps_across": STEPS_ACROSS[min(len(steps), len(STEPS_ACROSS) - 1)],
         "response_check": (f"You should feel better within about {_count(reg.response_check_hours, 'hour')}. "
@@ -164,6 +165,18 @@ def sheet_context(options: SheetOptions) -> dict[str, Any]:
         "log_rows": log_rows,
         "log_note": "When the table is full, use a new sheet." if total > log_rows else "",
     }
+
+
+def _companion_steps(reg: Any) -> str:
+    """Which steps a trusted adult stays for, as the data file (or regimen file) marks them."""
+    steps = [step for step in reg.steps if step.companion]
+    if not steps:
+        return ""
+    if len(steps) == len(reg.steps):
+        return "each dose"
+    if steps == list(reg.test_steps):
+        return "each test dose"
+    return " and ".join(f"the {step.name.lower()}" for step in steps)
 
 
 def _quantity(value: Any, unit: str) -> str:
@@ -229,7 +242,7 @@ def check_output_path(out_path: Path, label: str) -> None:
         raise InputError(label, f"cannot write {out_path}: the file is read-only")
 
 
-def make_sheet(options: SheetOptions, out_path: Path, *, option: Option = cli_option,
+def make_sheet(options: SheetOptions, out_path: Path, *, option: OptionSpelling = cli_option,
                output_label: str = "-o") -> Path:
     """The whole job for one sheet: check the output, render, refuse a second page, write."""
     out_path = Path(out_path)
@@ -243,7 +256,7 @@ def make_sheet(options: SheetOptions, out_path: Path, *, option: Option = cli_op
         raise InputError(output_label, f"cannot write {out_path}: {err.strerror or err}") from None
 
 
-def too_long_error(options: SheetOptions, pages: int, option: Option = cli_option) -> InputError:
+def too_long_error(options: SheetOptions, pages: int, option: OptionSpelling = cli_option) -> InputError:
     """Say what to shorten when the sheet runs past one page (never shrink the type instead)."""
     texts = {name: getattr(options, name.replace("-", "_")) for name in TEXT_FIELDS}
     long_texts = sorted((name for name in texts if len(texts[name]) > 30), key=lambda n: -len(texts[n]))[:2]
