@@ -4,7 +4,7 @@
 SPHINXOPTS    ?= -W --keep-going -n -j auto
 SOURCEDIR     = source
 BUILDDIR      = build
-PAPER         ?= letter
+PAPER         ?= all
 # Debian's own python3 where there is one: it runs WeasyPrint 10-15% faster than an interpreter
 # built without optimizations (pyenv's default), measured side by side on the sheet batch.
 PYTHON3       ?= $(firstword $(wildcard /usr/bin/python3) python3)
@@ -17,7 +17,7 @@ STAMP         = $(VENV)/.installed-stamp
 .PHONY: help all html pdf sheet test check clean live bench
 
 help:  ## Show this list of targets
-	@echo "Targets (PAPER=letter|a4, SPHINXOPTS=\"$(SPHINXOPTS)\"):"
+	@echo "Targets (PAPER=all|letter|a4, SPHINXOPTS=\"$(SPHINXOPTS)\"):"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/'
 
 $(STAMP): pyproject.toml tests/browser/package-lock.json
@@ -34,11 +34,12 @@ all: $(STAMP)  ## Build the site, the PDF handbook and the blank patient sheets 
 html: $(STAMP)  ## Build the site into build/html
 	$(HANDBOOK) html --sphinxopts "$(SPHINXOPTS)"
 
-pdf: $(STAMP)  ## Build the PDF handbook into build/pdf (PAPER=a4 for A4)
+pdf: $(STAMP)  ## Build the PDF handbook into build/pdf, Letter and A4 (PAPER=a4 for A4 only)
 	$(HANDBOOK) pdf --paper $(PAPER) --sphinxopts "$(SPHINXOPTS)"
 
-sheet: $(STAMP)  ## Build the blank patient sheet into build/sheet
-	$(HANDBOOK) sheet -o $(BUILDDIR)/sheet/patient-sheet-$(PAPER).pdf --paper $(PAPER)
+sheet: $(STAMP)  ## Build the blank patient sheet into build/sheet (PAPER=letter|a4)
+	@mkdir -p $(BUILDDIR)/sheet
+	$(HANDBOOK) sheet -o $(BUILDDIR)/sheet/patient-sheet-$(subst all,letter,$(PAPER)).pdf --paper $(subst all,letter,$(PAPER))
 
 test: $(STAMP)  ## Run the tests (they build the handbook themselves, in a temporary folder)
 	$(PY) -m pytest

@@ -2,11 +2,11 @@
 
 ``python -m bench.ours html|pdf|singlehtml|render --source DIR --out DIR [-j N]``
 
-``handbook html|pdf`` always reads ``source/``; the benchmark builds copies under
-``build/bench``, so this points the build module at the copy and calls the same code the
-CLI calls (``handbook.build.run``). ``render`` is our PDF step alone (``render_pdf``) on an
-already-built print document, for the ours/floor ratio; ``singlehtml`` is the Sphinx step
-of the PDF build alone (``build.sphinx("singlehtml", ...)``), to show where the time goes.
+The benchmark builds copies of ``source/`` under ``build/bench`` and calls the code the CLI
+calls (``handbook.build.run``) with the copy as the source folder, for the Letter PDF only (as
+sphinx-simplepdf makes one). ``render`` is our PDF step alone (``render_pdf``) on an
+already-built print document, for the ours/floor ratio; ``singlehtml`` is the Sphinx step of
+the PDF build alone (``sphinxrun.run_sphinx("singlehtml", ...)``), to show where the time goes.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "render":
         from handbook.book.render import render_pdf
 
-        report = render_pdf(out / "print" / "handbook.html", out / "render" / "handbook.pdf", allowed_roots=[out])
+        report = render_pdf(out / "print" / "handbook-letter.html", out / "render" / "handbook.pdf", allowed_roots=[out])
         return 1 if report.messages else 0
     from handbook import build, sphinxrun  # not for render: importing Sphinx would be charged to the PDF step
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"handbook: {err}", file=sys.stderr)
             return 1
         return 0
-    return build.run(args.command, source=source, out=out, sphinxopts=opts)
+    return build.run(args.command, source=source, papers=("letter",), out=out, sphinxopts=opts)  # one PDF, as theirs
 
 
 if __name__ == "__main__":

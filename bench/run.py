@@ -150,7 +150,7 @@ class Bench:
         remove(self.ref)(0)
         if not self.untimed("ref-pdf", ours_argv("pdf", src.path, self.ref)):
             return
-        print_html = self.ref / "print" / "handbook.html"
+        print_html = self.ref / "print" / "handbook-letter.html"
         self.group("html", "Site (HTML), 1x, from clean", [
             Case("html-clean", "HTML build from clean (`handbook html`: -j auto)", ours_argv("html", src.path, one / "html"),
                  prepare=remove(one / "html")),
@@ -251,7 +251,7 @@ class Bench:
         self.save()
 
     def features(self) -> None:
-        print_html = getattr(self, "ref", self.dir / "1x" / "ref") / "print" / "handbook.html"
+        print_html = getattr(self, "ref", self.dir / "1x" / "ref") / "print" / "handbook-letter.html"
         if not print_html.exists():
             self.results["notes"].append("print features not measured: no print HTML (run the core group)")
             return

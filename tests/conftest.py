@@ -38,7 +38,7 @@ class Built:
 
     @property
     def print_html(self) -> Path:
-        return self.out / "print" / "handbook.html"
+        return self.out / "print" / "handbook-letter.html"
 
     @property
     def sheets(self) -> Path:

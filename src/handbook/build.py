@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from .model.papers import PAPERS
 from .project import SOURCE_DIR, build_dir
 from .sphinxrun import BuildError, run_sphinx
 from .weasy.libraries import harfbuzz_subset_available
@@ -23,8 +25,8 @@ def publish_downloads(out: Path) -> None:
         shutil.copy2(pdf, downloads / pdf.name)
 
 
-def run(command: str, *, source: Path = SOURCE_DIR, paper: str = "letter", out: str | Path | None = None,
-        sphinxopts: list[str] | None = None) -> int:
+def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tuple(PAPERS),
+        out: str | Path | None = None, sphinxopts: list[str] | None = None) -> int:
     """Build ``command`` (build, html or pdf) from ``source`` into ``out``; returns the exit code."""
     from .book import build_book  # importing the book wing loads bs4 and Jinja: not for `handbook html`
 
@@ -46,9 +48,9 @@ def run(command: str, *, source: Path = SOURCE_DIR, paper: str = "letter", out: 
         if command == "html":
             run_sphinx("html", source, out_dir, sphinxopts=sphinxopts)
         elif command == "pdf":
-            build_book(source, out_dir, paper=paper, sphinxopts=sphinxopts)
+            build_book(source, out_dir, papers=papers, sphinxopts=sphinxopts)
         elif command == "build":  # the site and sheets are made here while the PDF renders
-            build_book(source, out_dir, paper=paper, sphinxopts=sphinxopts, meanwhile=site_and_sheets)
+            build_book(source, out_dir, papers=papers, sphinxopts=sphinxopts, meanwhile=site_and_sheets)
         if command in {"html", "build"}:
             publish_downloads(out_dir)
     except BuildError as err:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from collections.abc import Sequence
 
 from . import __version__
 
 
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit code 2."""
-
-
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    from .model.papers import DEFAULT_PAPER, PAPERS
+    from .model.papers import PAPERS
     from .project import SOURCE_DIR
 
-    parser.add_argument("--paper", choices=tuple(PAPERS), default=DEFAULT_PAPER, help="paper size of the PDF")
+    parser.add_argument("--paper", choices=(*PAPERS, "all"), default="all",
+                        help="paper size of the PDF handbook (default: all, i.e. %(choices)s)")
     parser.add_argument("--source", metavar="DIR", default=str(SOURCE_DIR),
                         help="the handbook's source folder (default: %(default)s)")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: build/)")
@@ -50,11 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_sheet(args)
         from . import build
+        from .model.papers import PAPERS
 
-        return build.run(args.command, source=args.source, paper=args.paper, out=args.out,
+        papers = tuple(PAPERS) if args.paper == "all" else (args.paper,)
+        return build.run(args.command, source=args.source, papers=papers, out=args.out,
                          sphinxopts=shlex.split(args.sphinxopts))
-    except UsageError as err:
-        print(f"handbook: {err}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130

@@ -5,8 +5,9 @@ The render runs in a second process that loads WeasyPrint while Sphinx runs (war
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from handbook import project
@@ -14,7 +15,7 @@ from handbook.model.papers import PAPERS
 from handbook.sphinxrun import BuildError, is_strict, run_sphinx
 
 from .compose import BookInfo, compose, last_reviewed_of, read_singlehtml
-from .render import PRINT_CSS
+from .render import PRINT_CSS, RenderReport
 from .warmrender import WarmRenderer
 
 
@@ -37,29 +38,47 @@ def pdf_path(out: Path, paper: str) -> Path:
     return out / "pdf" / PAPERS[paper].file_name(project.PDF_STEM)
 
 
-def build_book(source: Path, out: Path, *, paper: str = "letter", sphinxopts: list[str] | None = None,
-               meanwhile: Callable[[], object] | None = None) -> Path:
-    """Sphinx's single page, the print document, then the PDF.
+def build_book(source: Path, out: Path, *, papers: Sequence[str] = tuple(PAPERS),
+               sphinxopts: list[str] | None = None, meanwhile: Callable[[], object] | None = None) -> list[Path]:
+    """Sphinx's single page, one print document a paper size, then the PDFs, each rendered in its own process.
 
-    ``meanwhile`` (the site and the sheets, for ``handbook build``) runs here while the PDF renders.
+    ``meanwhile`` (the site and the sheets, for ``handbook build``) runs here while the PDFs render.
+    A PDF replaces the previous one only when the whole build has succeeded.
     """
-    with WarmRenderer() as renderer:
+    with contextlib.ExitStack() as stack:
+        renderers = {paper: stack.enter_context(WarmRenderer()) for paper in papers}
         singlehtml = read_singlehtml(run_sphinx("singlehtml", source, out, sphinxopts=sphinxopts))
         print_dir = out / "print"
         print_dir.mkdir(parents=True, exist_ok=True)
-        document = compose(singlehtml, book_info(paper, last_reviewed_of(singlehtml)), PRINT_CSS.as_uri())
-        print_html = print_dir / "handbook.html"
-        print_html.write_text(document, encoding="utf-8")
-        target = pdf_path(out, paper)
-        renderer.submit(print_html, target, allowed_roots=[out])
-        if meanwhile is not None:
-            meanwhile()
-        report = renderer.result()
+        reviewed = last_reviewed_of(singlehtml)
+        pending: dict[str, Path] = {}
+        for paper, renderer in renderers.items():
+            print_html = print_dir / f"handbook-{paper}.html"
+            print_html.write_text(compose(singlehtml, book_info(paper, reviewed), PRINT_CSS.as_uri()), encoding="utf-8")
+            target = pdf_path(out, paper)
+            pending[paper] = target.with_name(f".{target.name}.pending")
+            renderer.submit(print_html, pending[paper], allowed_roots=[out])
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            reports = {paper: renderer.result() for paper, renderer in renderers.items()}
+            written = [_finish(out, paper, reports[paper], pending[paper], sphinxopts) for paper in papers]
+        finally:
+            for path in pending.values():
+                path.unlink(missing_ok=True)
+    return written
+
+
+def _finish(out: Path, paper: str, report: RenderReport, pending: Path, sphinxopts: list[str] | None) -> Path:
+    """Check what WeasyPrint said; then, and only then, put the new PDF in place."""
+    target = pdf_path(out, paper)
     # Kept beside the print document so tests (and people) can see WeasyPrint said nothing.
-    (print_dir / f"weasyprint-{paper}.log").write_text("".join(f"{m}\n" for m in report.messages), encoding="utf-8")
+    (out / "print" / f"weasyprint-{paper}.log").write_text("".join(f"{m}\n" for m in report.messages),
+                                                          encoding="utf-8")
     for message in report.messages:
         print(f"weasyprint: {message}", file=sys.stderr)
     if is_strict(sphinxopts) and report.messages:
         raise BuildError(f"WeasyPrint reported {len(report.messages)} problem(s) rendering {target.name}")
+    pending.replace(target)
     print(f"handbook: wrote {target} ({report.pages} pages)")
     return target

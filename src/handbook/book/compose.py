@@ -122,20 +122,29 @@ class MergedIds:
 
     def __init__(self, chapters: list[tuple[str, Tag]]) -> None:
         self.chapters = chapters
-        self.owner: dict[str, str] = {}  # id -> the first page that defines it
+        self.first_section = {docname: section.get("id") for docname, section in chapters}
+        taken: set[str] = set()
+        pending: list[tuple[str, str]] = []  # (page, id) copies that must be renamed
         self.defined: dict[str, set[str]] = {}  # page -> the ids it defines, as Sphinx wrote them
         for docname, section in chapters:
             ids = _ids_in_order(section)
             self.defined[docname] = set(ids)
             for node_id in ids:
-                self.owner.setdefault(node_id, docname)
-        self.first_section = {docname: section.get("id") for docname, section in chapters}
+                if node_id in taken:
+                    pending.append((docname, node_id))
+                taken.add(node_id)
+        self.renamed: dict[tuple[str, str], str] = {}
+        for docname, node_id in pending:
+            new_id = base = f"{page_slug(docname)}-{node_id}"
+            count = 2
+            while new_id in taken:  # the new name may itself be an id somewhere: count up
+                new_id, count = f"{base}-{count}", count + 1
+            taken.add(new_id)
+            self.renamed[(docname, node_id)] = new_id
 
     def merged(self, docname: str, anchor: str) -> str:
         """The id that ``anchor`` of page ``docname`` has in the merged page."""
-        if anchor in self.defined.get(docname, ()) and self.owner.get(anchor) != docname:
-            return f"{page_slug(docname)}-{anchor}"
-        return anchor
+        return self.renamed.get((docname, anchor), anchor)
 
     def rename_ids(self) -> None:
         """A later page's copy of an id gets the page's prefix."""

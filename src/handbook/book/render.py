@@ -25,10 +25,6 @@ class RenderReport:
     messages: list[str] = field(default_factory=list)
     pages: int = 0
 
-    @property
-    def anchor_problems(self) -> list[str]:
-        return [m for m in self.messages if "anchor" in m.lower()]
-
 
 class _Collector(logging.Handler):
     def __init__(self, report: RenderReport) -> None:

@@ -151,34 +151,35 @@ class Recreational(FactTable):
 
 
 class DosingFile(Table):
-    """The whole data file: every table the handbook and the sheet read."""
+    """The whole data file. The sheet needs the first eight tables; the rest hold figures that
+    chapters cite, and a chapter citing a figure from a missing table fails the build by name."""
 
     document: Document
     reference_patient: ReferencePatient
-    costs: Costs
+    costs: Costs | None = None
     iv: Iv
     intranasal: Intranasal
-    oral: Oral
+    oral: Oral | None = None
     bioavailability: Bioavailability
     spray: Spray
     titration: Titration
     maintenance: Maintenance
-    blood_pressure: BloodPressure
-    effectiveness: Effectiveness
-    relapse: FactTable
-    recreational: Recreational
-    urinary: FactTable
-    liver: FactTable
-    liver_noppers: FactTable
-    addiction_bonnet: FactTable
-    panic_bp: FactTable
-    esketamine_suicide_trial: FactTable
-    spravato_rems: FactTable
-    high_dose_anecdote: FactTable
-    murrough_relapse: FactTable
-    retry_stopping: FactTable
-    source_errors: FactTable
-    andrade_oral_range: FactTable
+    blood_pressure: BloodPressure | None = None
+    effectiveness: Effectiveness | None = None
+    relapse: FactTable | None = None
+    recreational: Recreational | None = None
+    urinary: FactTable | None = None
+    liver: FactTable | None = None
+    liver_noppers: FactTable | None = None
+    addiction_bonnet: FactTable | None = None
+    panic_bp: FactTable | None = None
+    esketamine_suicide_trial: FactTable | None = None
+    spravato_rems: FactTable | None = None
+    high_dose_anecdote: FactTable | None = None
+    murrough_relapse: FactTable | None = None
+    retry_stopping: FactTable | None = None
+    source_errors: FactTable | None = None
+    andrade_oral_range: FactTable | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> DosingFile:
@@ -200,7 +201,7 @@ class DosingData:
         except ValidationError as err:
             problem = first_problem(err, origin, DosingFile)
             raise DosingDataError(problem.label, problem.message) from None
-        self.raw: dict[str, Any] = self.file.model_dump()
+        self.raw: dict[str, Any] = self.file.model_dump(exclude_none=True)
         self.regimen  # noqa: B018  built now, so a wrong step is reported when the file is read
 
     # -- raw sections --------------------------------------------------------------
@@ -257,7 +258,7 @@ class DosingData:
 
     @property
     def oral_weight_dose_mg(self) -> Decimal:
-        return self.file.oral.dose_mg_per_kg * self.weight_kg
+        return self._table("oral").dose_mg_per_kg * self.weight_kg
 
     @property
     def route_equivalents_mg(self) -> dict[str, Decimal]:
@@ -267,7 +268,8 @@ class DosingData:
 
     @property
     def iv_course_cost(self) -> Decimal:
-        return self.file.costs.iv_cost_per_infusion * self.file.costs.iv_course_infusions
+        costs = self._table("costs")
+        return costs.iv_cost_per_infusion * costs.iv_course_infusions
 
     @property
     def iv_course_cumulative_mg(self) -> Decimal:
@@ -276,7 +278,7 @@ class DosingData:
 
     @property
     def recreational_lifetime_g(self) -> Decimal:
-        rec = self.file.recreational
+        rec = self._table("recreational")
         return rec.years_of_use * 52 * rec.days_per_week * rec.grams_per_dose
 
     @property
@@ -285,7 +287,7 @@ class DosingData:
 
     @property
     def effect_size_ratio_range(self) -> tuple[Decimal, Decimal]:
-        eff = self.file.effectiveness
+        eff = self._table("effectiveness")
         low, high = (v / eff.effect_size_ssri for v in eff.effect_size_ketamine_range)
         return low, high
 
@@ -295,42 +297,36 @@ class DosingData:
         return low / self.regimen.mg_per_spray, high / self.regimen.mg_per_spray
 
     # -- lookup by dotted name (the `{fact}` role) ---------------------------------
-    def derived(self) -> dict[str, Any]:
-        """Every derived figure, by the name chapters use after ``derived.``."""
-        reg = self.regimen
-        values: dict[str, Any] = {
-            "mg_per_spray": reg.mg_per_spray,
-            "iv_dose_mg": self.iv_dose_mg,
-            "iv_max_dose_mg": self.iv_max_dose_mg,
-            "oral_weight_dose_mg": self.oral_weight_dose_mg,
-            "iv_course_cost": self.iv_course_cost,
-            "iv_course_cumulative_mg": self.iv_course_cumulative_mg,
-            "iv_course_cumulative_g": self.iv_course_cumulative_mg / 1000,
-            "recreational_lifetime_g": self.recreational_lifetime_g,
-            "recreational_to_course_ratio": self.recreational_to_course_ratio.to_integral_value(),
-            "effect_size_ratio_range": list(self.effect_size_ratio_range),
-            "intranasal_sprays_range": list(self.intranasal_sprays_range),
-            "maintenance_total_doses": reg.maintenance_total_doses,
-            "full_dose_mg": reg.full_dose.dose_mg,
-            "full_dose_sprays": reg.full_dose.sprays,
-        }
-        for route, mg in self.route_equivalents_mg.items():
-            values[f"equivalent_mg.{route}"] = mg
-        for step in reg.steps:
-            values[f"step.{step.key}.dose_mg"] = step.dose_mg
-            values[f"step.{step.key}.sprays"] = step.sprays
-            values[f"step.{step.key}.day"] = step.day
-            values[f"step.{step.key}.duration_minutes"] = step.duration_minutes
-        return values
+    def _table(self, name: str) -> Any:
+        table = getattr(self.file, name)
+        if table is None:
+            raise KeyError(f"{self.origin} has no [{name}] table")
+        return table
+
+    def derived_names(self) -> list[str]:
+        """Every derived figure's name, as chapters write it after ``derived.``."""
+        steps = [f"step.{s.key}.{what}" for s in self.regimen.steps for what in ("dose_mg", "sprays", "day",
+                                                                                 "duration_minutes")]
+        return [*DERIVED, *(f"equivalent_mg.{route}" for route in ROUTES), *steps]
+
+    def derived(self, name: str) -> Any:
+        """One derived figure by name (``mg_per_spray``, ``step.full.sprays``); KeyError if unknown."""
+        if name in DERIVED:
+            return DERIVED[name](self)
+        kind, _, rest = name.partition(".")
+        if kind == "equivalent_mg" and rest in ROUTES:
+            return self.route_equivalents_mg[rest]
+        if kind == "step":
+            key, _, what = rest.rpartition(".")
+            step = next((s for s in self.regimen.steps if s.key == key), None)
+            if step is not None and what in ("dose_mg", "sprays", "day", "duration_minutes"):
+                return getattr(step, what)
+        raise KeyError(f"unknown derived figure {name!r}; known: {', '.join(sorted(self.derived_names()))}")
 
     def lookup(self, name: str) -> Any:
         """Find a value by dotted name: ``iv.dose_mg_per_kg`` (raw) or ``derived.mg_per_spray``."""
         if name.startswith("derived."):
-            derived = self.derived()
-            key = name.removeprefix("derived.")
-            if key not in derived:
-                raise KeyError(f"unknown derived figure {key!r}; known: {', '.join(sorted(derived))}")
-            return derived[key]
+            return self.derived(name.removeprefix("derived."))
         node: Any = self.raw
         for part in name.split("."):
             if isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -340,6 +336,25 @@ class DosingData:
             else:
                 raise KeyError(f"no value {name!r} in {self.origin}")
         return node
+
+
+# Derived figures by the name chapters use after ``derived.`` (steps and routes are added by name).
+DERIVED: dict[str, Any] = {
+    "mg_per_spray": lambda d: d.regimen.mg_per_spray,
+    "iv_dose_mg": lambda d: d.iv_dose_mg,
+    "iv_max_dose_mg": lambda d: d.iv_max_dose_mg,
+    "oral_weight_dose_mg": lambda d: d.oral_weight_dose_mg,
+    "iv_course_cost": lambda d: d.iv_course_cost,
+    "iv_course_cumulative_mg": lambda d: d.iv_course_cumulative_mg,
+    "iv_course_cumulative_g": lambda d: d.iv_course_cumulative_mg / 1000,
+    "recreational_lifetime_g": lambda d: d.recreational_lifetime_g,
+    "recreational_to_course_ratio": lambda d: d.recreational_to_course_ratio.to_integral_value(),
+    "effect_size_ratio_range": lambda d: list(d.effect_size_ratio_range),
+    "intranasal_sprays_range": lambda d: list(d.intranasal_sprays_range),
+    "maintenance_total_doses": lambda d: d.regimen.maintenance_total_doses,
+    "full_dose_mg": lambda d: d.regimen.full_dose.dose_mg,
+    "full_dose_sprays": lambda d: d.regimen.full_dose.sprays,
+}
 
 
 def load_dosing(path: Path | str | None = None) -> DosingData:

@@ -1,8 +1,6 @@
-from handbook.project import DOSING_FILE
-
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "handbook.sphinxext"]
 bibtex_bibfiles = ["refs.bib"]
-handbook_dosing_file = str(DOSING_FILE)
+handbook_dosing_file = "dosing.toml"  # this root's own
 myst_enable_extensions = ["colon_fence"]
 bibtex_default_style = "handbook"
 bibtex_cite_id = "cite-{key}"
