@@ -48,14 +48,18 @@ handbook_dosing_file = str(facts.DOSING_FILE)
 # -- HTML output ---------------------------------------------------------------------
 html_theme = "furo"
 html_title = facts.FULL_TITLE
-html_static_path = ["_static"]
+# The fonts the PDF uses, served with the site (they land in _static/source-*/, with their licences).
+html_static_path = ["_static", str(facts.FONTS_DIR)]
 html_css_files = ["handbook.css"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 templates_path = ["_templates"]
+_fonts = {"font-stack": '"Source Serif 4", Georgia, serif', "font-stack--headings": '"Source Sans 3", Arial, sans-serif'}
 html_theme_options = {
     # The text is filled in by _templates/page.html (it needs pathto for the link).
     "announcement": "edition",
     "navigation_with_keys": True,
+    "light_css_variables": _fonts,
+    "dark_css_variables": _fonts,
 }

@@ -4,12 +4,16 @@
   fix proposed in #14437): add ``aria-level="2"``, the level ARIA 1.1 implied.
 * Citations are ``role="doc-biblioentry"`` inside ``role="list"``; that DPUB role is deprecated and
   not a list item, so the list has no allowed children: use ``role="listitem"``.
+* furo wraps every table in a ``div.table-wrapper`` that scrolls sideways when the table is too
+  wide (axe: scrollable-region-focusable). The wrapper becomes a focusable, labelled region, so a
+  keyboard user can scroll it; the site's CSS keeps tables from needing it at phone width.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
@@ -23,6 +27,19 @@ class HandbookHTMLTranslator(HTML5Translator):
                 if 'role="heading"' in self.body[i]:
                     self.body[i] = self.body[i].replace('role="heading"', 'role="heading" aria-level="2"', 1)
                     break
+
+    def dispatch_visit(self, node: Any) -> None:
+        # sphinx-design and MyST register their own container visitors, which replace a method
+        # here; wrapping the dispatch works whichever visitor draws the <div>.
+        super().dispatch_visit(node)
+        if isinstance(node, nodes.container) and "table-wrapper" in node.get("classes", ()):
+            title = next((child.astext() for table in node.findall(nodes.table)
+                          for child in table.children if isinstance(child, nodes.title)), None)
+            if title is None:  # no caption: name the table by its column headings
+                heads = [entry.astext() for head in node.findall(nodes.thead) for entry in head.findall(nodes.entry)]
+                title = "Table: " + ", ".join(heads) if heads else "Table"
+            self.body[-1] = self.body[-1].replace(
+                "<div ", f'<div tabindex="0" role="region" aria-label="{self.attval(title)}" ', 1)
 
     def visit_citation(self, node: Any) -> None:
         super().visit_citation(node)
