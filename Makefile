@@ -14,7 +14,7 @@ HANDBOOK      = $(VENV)/bin/handbook
 STAMP         = $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := all
-.PHONY: help all html pdf sheet test check clean live bench
+.PHONY: help all html pdf sheet test check clean live bench fuzz
 
 help:  ## Show this list of targets
 	@echo "Targets (PAPER=all|letter|a4, SPHINXOPTS=\"$(SPHINXOPTS)\"):"
@@ -43,6 +43,9 @@ sheet: $(STAMP)  ## Build the blank patient sheet into build/sheet (PAPER=letter
 
 test: $(STAMP)  ## Run the tests (they build the handbook themselves, in a temporary folder)
 	$(PY) -m pytest
+
+fuzz: $(STAMP)  ## Property tests with many more examples (Hypothesis), with statistics
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 check: $(STAMP)  ## ruff, then a strict Sphinx build (-W --keep-going -n)
 	$(VENV)/bin/ruff check src tests

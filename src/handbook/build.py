@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
 import sys
@@ -25,6 +26,23 @@ def publish_downloads(out: Path) -> None:
         shutil.copy2(pdf, downloads / pdf.name)
 
 
+def check_data_file(sphinxopts: list[str] | None) -> None:
+    """Read the dosing data the build will use first, so a mistake in it is one line, not a Sphinx traceback."""
+    from .model.dosing import load_dosing
+    from .model.errors import DosingDataError
+    from .project import DOSING_FILE
+
+    opts = sphinxopts or []
+    path: Path | str = DOSING_FILE
+    for flag, value in itertools.pairwise(opts):
+        if flag == "-D" and value.startswith("handbook_dosing_file="):
+            path = value.partition("=")[2]
+    try:
+        load_dosing(path)
+    except DosingDataError as err:
+        raise BuildError(f"the dosing data is wrong: {err}") from None
+
+
 def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tuple(PAPERS),
         out: str | Path | None = None, sphinxopts: list[str] | None = None) -> int:
     """Build ``command`` (build, html or pdf) from ``source`` into ``out``; returns the exit code."""
@@ -45,6 +63,7 @@ def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tupl
         build_default_sheets(out_dir / "sheet")
 
     try:
+        check_data_file(sphinxopts)
         if command == "html":
             run_sphinx("html", source, out_dir, sphinxopts=sphinxopts)
         elif command == "pdf":

@@ -1,12 +1,41 @@
-"""The ``handbook`` command: build the site, the PDF handbook and patient sheets."""
+"""The ``handbook`` command: build the site, the PDF handbook and patient sheets.
+
+Whatever goes wrong ends in one short message and a non-zero exit code: a usage error in one
+line and "see ... --help" (exit 2), an interrupt (Ctrl-C or SIGTERM) in one line after every
+partial file is removed (exit 130 or 143), and a build failure in one paragraph naming the file
+and the problem (exit 1; ``--traceback`` shows the Python traceback as well).
+"""
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import signal
+import sys
+import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line that says where the help is, like every other input error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}; see {self.prog} --help\n")
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that every ``finally`` runs (partial files are removed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -20,10 +49,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", help="output folder (default: build/)")
     parser.add_argument("--sphinxopts", default="-W --keep-going -n -j auto", metavar="OPTS",
                         help="options passed to sphinx-build (default: %(default)s); without -W, warnings pass")
+    parser.add_argument("--traceback", action="store_true", help="on an error, show the Python traceback too")
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="handbook", description=__doc__)
+    parser = OneLineParser(prog="handbook", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in (
@@ -39,17 +69,40 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error argparse has already printed
+        return done.code if isinstance(done.code, int) else 2
+    previous = signal.signal(signal.SIGTERM, _on_terminate)
     try:
         if args.command == "sheet":
             from .sheet.cli import run_sheet
 
             return run_sheet(args)
-        from . import build
-        from .model.papers import PAPERS
+        return _build(args)
+    except KeyboardInterrupt as interrupt:
+        if not getattr(interrupt, "reported", False):
+            print(f"{_prog(args)}: interrupted; no partial file is left", file=sys.stderr)
+        return 128 + getattr(interrupt, "signum", signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
-        papers = tuple(PAPERS) if args.paper == "all" else (args.paper,)
-        return build.run(args.command, source=args.source, papers=papers, out=args.out,
-                         sphinxopts=shlex.split(args.sphinxopts))
-    except KeyboardInterrupt:
-        return 130
+
+def _prog(args: argparse.Namespace) -> str:
+    return f"handbook {args.command}"
+
+
+def _build(args: argparse.Namespace) -> int:
+    from . import build
+    from .model.papers import PAPERS
+
+    papers = tuple(PAPERS) if args.paper == "all" else (args.paper,)
+    sphinxopts = shlex.split(args.sphinxopts) + (["-T"] if args.traceback else [])
+    try:
+        return build.run(args.command, source=args.source, papers=papers, out=args.out, sphinxopts=sphinxopts)
+    except Exception as error:  # noqa: BLE001  a bug or an unforeseen failure: one paragraph, not a traceback
+        if args.traceback:
+            traceback.print_exc()
+        print(f"handbook: the build failed: {type(error).__name__}: {error}\n"
+              f"(run again with --traceback to see where)", file=sys.stderr)
+        return 1

@@ -15,7 +15,7 @@ from handbook.model.papers import PAPERS
 from handbook.sphinxrun import BuildError, is_strict, run_sphinx
 
 from .compose import BookInfo, compose, last_reviewed_of, read_singlehtml
-from .render import PRINT_CSS, RenderReport
+from .render import PRINT_CSS, RenderRefusedError, RenderReport
 from .warmrender import WarmRenderer
 
 
@@ -61,12 +61,24 @@ def build_book(source: Path, out: Path, *, papers: Sequence[str] = tuple(PAPERS)
         try:
             if meanwhile is not None:
                 meanwhile()
-            reports = {paper: renderer.result() for paper, renderer in renderers.items()}
+            try:
+                reports = {paper: renderer.result() for paper, renderer in renderers.items()}
+            except RenderRefusedError as refusal:
+                raise BuildError(f"{refusal}; {_referenced_in(source, str(refusal))}") from None
             written = [_finish(out, paper, reports[paper], pending[paper], sphinxopts) for paper in papers]
         finally:
             for path in pending.values():
                 path.unlink(missing_ok=True)
     return written
+
+
+def _referenced_in(source: Path, refusal: str) -> str:
+    """Where the refused address is written in the sources, so the reader knows what to fix."""
+    url = refusal.split("'")[1] if refusal.count("'") >= 2 else ""
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    files = sorted(str(p.relative_to(source)) for p in source.rglob("*.md")
+                   if name and name in p.read_text(encoding="utf-8", errors="replace"))
+    return f"it is in {', '.join(files)}" if files else "look for it in the sources and templates"
 
 
 def _finish(out: Path, paper: str, report: RenderReport, pending: Path, sphinxopts: list[str] | None) -> Path:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handbook.atomic import write_atomically
+from handbook.outputs import write_atomically
 from handbook.project import PDF_STEM, TEMPLATES_DIR
 from handbook.weasy.artifacts import mark_margin_artifacts
 from handbook.weasy.framestack import call_with_room
@@ -16,6 +16,10 @@ from handbook.weasy.framestack import call_with_room
 PRINT_CSS = TEMPLATES_DIR / "book" / "handbook.css"
 # WeasyPrint's own notice that it fell back to fontTools: we say it once, our way, instead.
 _QUIET = ("hb-subset", "will be unsupported", "fontTools")
+
+
+class RenderRefusedError(Exception):
+    """The renderer refused to read a file or URL (it reads only the project's own files)."""
 
 
 @dataclass
@@ -55,7 +59,7 @@ def collect_weasyprint_logs(report: RenderReport) -> Iterator[None]:
 def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> RenderReport:
     """Render ``print_html`` (a file inside an allowed root) to ``target`` as PDF/UA-1."""
     from handbook import weasy  # loaded here, not at `import handbook.book.render`
-    from handbook.weasy.fetcher import SafeFetcher
+    from handbook.weasy.fetcher import FatalRefusalError, SafeFetcher
     from handbook.weasy.fonts import font_configuration
 
     weasyprint = weasy.load()
@@ -65,7 +69,10 @@ def render_pdf(print_html: Path, target: Path, *, allowed_roots: list[Path]) -> 
     with collect_weasyprint_logs(report):
         html = weasyprint.HTML(string=print_html.read_text(encoding="utf-8"), base_url=str(print_html),
                                url_fetcher=fetcher)
-        document = call_with_room(lambda: html.render(font_config=font_configuration()))
+        try:
+            document = call_with_room(lambda: html.render(font_config=font_configuration()))
+        except FatalRefusalError as refusal:  # a plain exception: it crosses the process boundary intact
+            raise RenderRefusedError(str(refusal)) from None
         report.pages = len(document.pages)
         data = call_with_room(lambda: document.write_pdf(pdf_variant=weasy.PDF_VARIANT, pdf_identifier=PDF_STEM.encode(),
                                                          finisher=mark_margin_artifacts))

@@ -8,6 +8,7 @@ drawn. Every error names the flag or the field that set the value.
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -88,7 +89,7 @@ class Regimen:
     @property
     def consecutive_days(self) -> bool:
         """Whether the steps fall on consecutive days (the sheet then says "one step a day")."""
-        return all(b.day - a.day == 1 for a, b in zip(self.steps, self.steps[1:], strict=False))
+        return all(b.day - a.day == 1 for a, b in itertools.pairwise(self.steps))
 
 
 # -- a regimen file ------------------------------------------------------------------------

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from handbook.model.errors import InputError
+from handbook.model.files import read_text
+from handbook.outputs import check_output_path, shown
+from handbook.project import SHEET_STEM
 
 from .options import OPTION_NAMES, options_from_values
-from .render import load_shared_resources, make_sheet
+from .render import files_read, load_shared_resources, make_sheet
 
 OUTPUT_COLUMN = "output"
+MAX_CSV_BYTES = 2_000_000  # about 10,000 rows of a dozen columns
+MAX_ROWS = 10_000
 
 
 def _columns() -> set[str]:
@@ -38,21 +45,16 @@ def _column(name: str) -> str:
 
 def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int:
     """Make one sheet per row. Options given on the command line fill cells the CSV leaves blank."""
-    if not out_dir.is_dir():
-        raise InputError("--out-dir", f"{out_dir} is not a folder")
+    text = read_text(csv_path, "--batch", max_bytes=MAX_CSV_BYTES)
     try:
-        handle = csv_path.open(newline="", encoding="utf-8-sig")
-    except OSError as err:
-        raise InputError("--batch", f"cannot read {csv_path}: {err.strerror or err}") from None
-    with handle:
-        try:
-            rows = list(_rows(csv.reader(handle), csv_path))
-        except UnicodeDecodeError:
-            raise InputError("--batch", f"{csv_path} is not UTF-8 text") from None
-        except csv.Error as err:
-            raise InputError("--batch", f"{csv_path} is not valid CSV: {err}") from None
+        rows = list(_rows(csv.reader(io.StringIO(text, newline=""), strict=True), csv_path))
+    except csv.Error as err:
+        raise InputError("--batch", f"{shown(csv_path)} is not valid CSV: {err}") from None
     if not rows:
-        raise InputError("--batch", f"{csv_path} has no rows below its header")
+        raise InputError("--batch", f"{shown(csv_path)} has no rows below its header")
+    if len(rows) > MAX_ROWS:
+        raise InputError("--batch", f"{shown(csv_path)} has {len(rows):,} rows; the limit is {MAX_ROWS:,} a batch")
+    _make_folder(out_dir)
 
     base = {key: value for key, value in defaults.items() if value is not None}
     used: dict[str, int] = {}
@@ -62,43 +64,67 @@ def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int
         try:
             if row is None:
                 raise InputError("row", "has more cells than the header has columns")
+            if any("\n" in cell or "\r" in cell for cell in row.values()):
+                raise InputError("row", "a cell holds a line break: is a quote left open?")
             values = {**base, **{key: value for key, value in row.items() if value.strip()}}
-            name = values.pop(OUTPUT_COLUMN, None) or f"patient-sheet-line-{line}.pdf"
+            name = values.pop(OUTPUT_COLUMN, None) or f"{SHEET_STEM}-line-{line}.pdf"
             out = out_dir / _plain_file_name(name)
             if out.name in used:
                 raise InputError(OUTPUT_COLUMN, f"{out.name} is already used by line {used[out.name]}")
             options = options_from_values(values, option=_column)
+            check_output_path(out, OUTPUT_COLUMN, reads=(csv_path, *files_read(options)))
             used[out.name] = line
             jobs.append((line, options, out))
             messages += [(line, f"{csv_path.name} line {line}: warning: {w}") for w in options.warnings]
         except InputError as err:
             messages.append((line, f"{csv_path.name} line {line}: {err}"))
     failed = len(rows) - len(jobs)
-    for line, problem in _render_all(jobs):
-        failed += 1
-        messages.append((line, f"{csv_path.name} line {line}: {problem}"))
+    done: list[tuple[int, str | None]] = []
+    try:
+        _render_all(jobs, done, csv_path)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (handbook.cli): every file written is whole
+        written = sum(1 for _, problem in done if problem is None)
+        print(f"handbook sheet: interrupted: wrote {written} of {len(rows)} sheets to {shown(out_dir)}; "
+              "no partial file is left", file=sys.stderr)
+        interrupt.reported = True  # type: ignore[attr-defined]
+        raise
+    failed += sum(1 for _, problem in done if problem is not None)
+    messages += [(line, f"{csv_path.name} line {line}: {problem}") for line, problem in done if problem]
     for _, message in sorted(messages, key=lambda item: item[0]):
         print(f"handbook sheet: {message}", file=sys.stderr)
-    written = len(rows) - failed
-    print(f"handbook sheet: wrote {written} of {len(rows)} sheets to {out_dir}")
+    written = sum(1 for _, problem in done if problem is None)
+    print(f"handbook sheet: wrote {written} of {len(rows)} sheets to {shown(out_dir)}")
     return 2 if failed else 0
+
+
+def _make_folder(out_dir: Path) -> None:
+    """``--out-dir`` is created when missing; it must be a folder."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError("--out-dir", f"{shown(out_dir)} is not a folder") from None
+    except OSError as err:
+        raise InputError("--out-dir", f"cannot make {shown(out_dir)}: {err.strerror or err}") from None
+    if not out_dir.is_dir():
+        raise InputError("--out-dir", f"{shown(out_dir)} is not a folder")
 
 
 # Rows waiting to be rendered; module-level so forked workers inherit them instead of unpickling.
 _JOBS: list[tuple[int, Any, Path]] = []
+_READS: list[Path] = []  # the CSV: no output may be it
 
 
 def _render_one(index: int) -> tuple[int, str | None]:
     line, options, out = _JOBS[index]
     try:
-        make_sheet(options, out, option=_column, output_label=OUTPUT_COLUMN)
+        make_sheet(options, out, option=_column, output_label=OUTPUT_COLUMN, reads=_READS)
     except InputError as err:
         return line, str(err)
     return line, None
 
 
-def _render_all(jobs: list[tuple[int, Any, Path]]) -> list[tuple[int, str]]:
-    """Render every job; return (line, problem) for those that failed.
+def _render_all(jobs: list[tuple[int, Any, Path]], done: list[tuple[int, str | None]], csv_path: Path) -> None:
+    """Render every job, appending (line, problem or None) to ``done`` as each finishes.
 
     WeasyPrint renders one page at a time on one core, so a batch spreads the sheets over
     worker processes. They are forked once the fonts, stylesheet and template are loaded, so
@@ -107,6 +133,7 @@ def _render_all(jobs: list[tuple[int, Any, Path]]) -> list[tuple[int, str]]:
     ``make bench`` measures the whole batch.
     """
     _JOBS[:] = jobs
+    _READS[:] = [csv_path]
     thresholds = gc.get_threshold()
     workers = min(os.cpu_count() or 1, len(jobs))
     try:
@@ -117,15 +144,24 @@ def _render_all(jobs: list[tuple[int, Any, Path]]) -> list[tuple[int, str]]:
         gc.freeze()
         gc.set_threshold(100_000, 50, 50)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_render_one, range(len(jobs)), chunksize=1)
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+                done.extend(pool.imap_unordered(_render_one, range(len(jobs)), chunksize=1))
         else:
-            results = [_render_one(i) for i in range(len(jobs))]
+            done.extend(_render_one(i) for i in range(len(jobs)))
     finally:
         _JOBS.clear()
         gc.unfreeze()
         gc.set_threshold(*thresholds)
-    return [(line, problem) for line, problem in results if problem is not None]
+
+
+def _quiet_worker() -> None:
+    """A worker leaves Ctrl-C to the main process, and ends cleanly when the pool stops it.
+
+    SystemExit (not KeyboardInterrupt) unwinds the sheet being written, so its hidden temporary
+    file is removed, and multiprocessing prints no traceback for it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _rows(reader: Any, csv_path: Path) -> Any:

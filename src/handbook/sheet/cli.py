@@ -65,8 +65,10 @@ def run_sheet(args: argparse.Namespace) -> int:
 
 
 def _run_one(args: argparse.Namespace) -> int:
+    from handbook.outputs import check_output_path
+
     from .options import options_from_values  # `handbook --help` stays light
-    from .render import check_output_path, make_sheet
+    from .render import make_sheet
 
     if not args.output:
         raise InputError("-o", "give the PDF to write, e.g. -o sheet.pdf")

@@ -190,6 +190,7 @@ class SheetOptions:
     start: dt.date | None = None
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    inputs: tuple[Path, ...] = field(default=(), compare=False)  # files it was made from (a regimen file)
 
 
 @cache
@@ -236,6 +237,7 @@ def options_from_values(values: Mapping[str, Any], *, option: OptionSpelling = c
         start=request.start,
         emergency_number=request.emergency_number or DEFAULT_EMERGENCY_NUMBER,
         warnings=tuple(warnings),
+        inputs=(request.regimen,) if request.regimen is not None else (),
     )
 
 

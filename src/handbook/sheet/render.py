@@ -12,7 +12,6 @@ compiled template) are made once per process, so a batch pays for them once.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,11 @@ from typing import Any
 import jinja2
 
 from handbook import __version__, weasy
-from handbook.atomic import write_atomically
 from handbook.model.errors import InputError
 from handbook.model.papers import PAPERS
 from handbook.model.units import format_number, format_quantity, plural
-from handbook.project import FONTS_DIR, TEMPLATES_DIR
+from handbook.outputs import check_output_path, shown, write_atomically
+from handbook.project import DOSING_FILE, FONTS_DIR, TEMPLATES_DIR
 from handbook.weasy.artifacts import mark_margin_artifacts
 from handbook.weasy.fetcher import SafeFetcher
 from handbook.weasy.framestack import call_with_room
@@ -229,31 +228,24 @@ def _write_sheet_pdf(html: str, out_path: Path) -> None:
         target, pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts))
 
 
-def check_output_path(out_path: Path, label: str) -> None:
-    """Refuse an output we could not write, before spending time on the render."""
-    folder = out_path.parent
-    if out_path.is_dir():
-        raise InputError(label, f"{out_path} is a folder; give a file name such as sheet.pdf")
-    if not folder.is_dir():
-        raise InputError(label, f"cannot write {out_path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(label, f"cannot write {out_path}: no permission to write in {folder}")
-    if out_path.exists() and not os.access(out_path, os.W_OK):
-        raise InputError(label, f"cannot write {out_path}: the file is read-only")
+def files_read(options: SheetOptions) -> tuple[Path, ...]:
+    """Every file a sheet is made from: an output may be none of them."""
+    return (*options.inputs, DOSING_FILE, STYLESHEET, HTML_DEFAULTS, TEMPLATES_DIR / "sheet" / TEMPLATE,
+            *sheet_font_files().values())
 
 
 def make_sheet(options: SheetOptions, out_path: Path, *, option: OptionSpelling = cli_option,
-               output_label: str = "-o") -> Path:
+               output_label: str = "-o", reads: tuple[Path, ...] = ()) -> Path:
     """The whole job for one sheet: check the output, render, refuse a second page, write."""
     out_path = Path(out_path)
-    check_output_path(out_path, output_label)
+    check_output_path(out_path, output_label, reads=(*reads, *files_read(options)))
     html = render_sheet_html(options)
     try:
         return write_sheet_pdf(html, out_path)
     except SheetDoesNotFitError as err:
         raise too_long_error(options, err.pages, option) from None
     except OSError as err:
-        raise InputError(output_label, f"cannot write {out_path}: {err.strerror or err}") from None
+        raise InputError(output_label, f"cannot write {shown(out_path)}: {err.strerror or err}") from None
 
 
 def too_long_error(options: SheetOptions, pages: int, option: OptionSpelling = cli_option) -> InputError:

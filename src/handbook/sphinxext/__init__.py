@@ -15,6 +15,7 @@ from handbook import __version__
 def setup(app: Sphinx) -> dict[str, Any]:
     from . import (  # imported here so importing the package stays cheap
         aria,
+        boundaries,
         citations_check,
         dosing_tables,
         downloads,
@@ -33,4 +34,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     evidence.setup_evidence(app)
     keypoints.setup_keypoints(app)
     citations_check.setup_citations_check(app)
+    boundaries.setup_boundaries(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
@@ -33,7 +34,10 @@ def dosing_for(env: BuildEnvironment) -> DosingData:
 
 def _dosing(srcdir: Path, setting: str) -> DosingData:
     path = (srcdir / setting).resolve()
-    key = (path, path.stat().st_mtime)
+    try:
+        key = (path, path.stat().st_mtime)
+    except OSError as err:
+        raise DosingDataError(str(path), f"cannot be read: {err.strerror or err}") from None
     if key not in _CACHE:
         _CACHE[key] = load_dosing(path)
     return _CACHE[key]
@@ -41,7 +45,10 @@ def _dosing(srcdir: Path, setting: str) -> DosingData:
 
 def publish_review_date(app: Sphinx, config: Config) -> None:
     """The review date and edition, from the configured data file, for MyST substitutions and page templates."""
-    reviewed = _dosing(Path(app.srcdir), config.handbook_dosing_file).last_reviewed.isoformat()
+    try:
+        reviewed = _dosing(Path(app.srcdir), config.handbook_dosing_file).last_reviewed.isoformat()
+    except DosingDataError as err:  # one paragraph naming the file and field, not a Sphinx traceback
+        raise ConfigError(f"the dosing data file is wrong: {err}") from None
     config.html_context = {"last_reviewed": reviewed, **config.html_context}
     if hasattr(config, "myst_substitutions"):
         config.myst_substitutions = {"last_reviewed": reviewed, "edition": project.EDITION,
