@@ -246,7 +246,9 @@ def test_a_terminated_sheet_leaves_nothing(tmp_path: Path) -> None:
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert "Traceback" not in stderr
-    assert process.returncode in (0, 143)
+    # 143: our handler ran and cleaned up; -15: killed while Python was still starting, before
+    # anything was written; 0: it finished first.
+    assert process.returncode in (0, 143, -signal.SIGTERM)
     assert list(temp.iterdir()) == []
     left = sorted(p.name for p in tmp_path.iterdir() if p.name != "tmp")
     assert left in ([], ["x.pdf"])

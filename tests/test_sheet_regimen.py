@@ -79,7 +79,20 @@ VALID = {
         [[titration.steps]]
         dose_mg = 30
         [[titration.steps]]
-        dose_mg = 80
+        dose_mg = 60
+    """,
+    "five-steps": """
+        [[titration.steps]]
+        dose_mg = 10
+        [[titration.steps]]
+        dose_mg = 20
+        [[titration.steps]]
+        dose_mg = 30
+        [[titration.steps]]
+        dose_mg = 40
+        [[titration.steps]]
+        dose_mg = 60
+        day = 9
     """,
     "full-dose-only": """
         [[titration.steps]]
@@ -102,7 +115,8 @@ def test_regimen_values_reach_the_sheet(tmp_path: Path) -> None:
     code, out = sheet(tmp_path, "--regimen", regimen(tmp_path, VALID["strong-spray"]))
     assert code == 0
     text = " ".join(pdf_text(out).split())
-    for expected in ("20 mg (1 spray)", "80 mg (4 sprays, 5 minutes apart)", "Day 3", "Then rest 4 hours.",
+    for expected in ("20 mg (1 spray)", "80 mg (4 sprays)", "Wait 5 minutes between sprays.", "Day 3",
+                     "Rest for 4 hours after each step.",
                      "once a week for 8 weeks (8 doses)", "200 mg per mL", "Each spray gives 20 mg (0.1 mL)"):
         assert expected in text, expected
 

@@ -14,15 +14,18 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from handbook.project import DOSING_FILE
 
+from .advice import PLACEHOLDERS, Section, placeholders
 from .errors import DosingDataError, InputError, first_problem
+from .evidence import EVIDENCE_LEVELS
 from .fields import file_number, file_range
 from .regimen import DATA, Draft, DraftStep, Regimen, build_regimen
+from .units import format_quantity
 
 ROUTES = ("iv", "intranasal", "sublingual", "oral")
 ROUTE_NAMES = {"iv": "intravenous", "intranasal": "intranasal", "sublingual": "sublingual", "oral": "oral"}
@@ -150,6 +153,45 @@ class Recreational(FactTable):
     grams_per_dose: file_number("quantity")
 
 
+class Country(Table):
+    """Emergency and crisis numbers of one country, for the patient sheet (``--country``)."""
+
+    name: Text
+    emergency: Annotated[str, StringConstraints(pattern=r"^[0-9 -]{2,15}$")]
+    crisis_line: Annotated[str, StringConstraints(pattern=r"^[0-9 -]{2,15}$")]
+    crisis_name: Text
+    crisis_how: Literal["call", "call or text"]
+    source: Annotated[list[Text], Field(min_length=1)]
+
+
+class Advice(Table):
+    """One piece of the patient sheet's advice: its words, and where the handbook says it comes from."""
+
+    section: Section
+    text: Annotated[str, StringConstraints(min_length=1, max_length=400)]
+    cite: Annotated[list[Text], Field(min_length=1)]
+    evidence: Text | None = None
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> Advice:
+        unknown = placeholders(self.text) - PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"unknown placeholder {min(unknown)!r}; known: {', '.join(sorted(PLACEHOLDERS))}")
+        if self.text.count("**") % 2:
+            raise ValueError("has an unclosed ** (bold)")
+        if self.evidence is not None and self.evidence not in EVIDENCE_LEVELS:
+            raise ValueError(f"unknown evidence level {self.evidence!r}; known: {', '.join(EVIDENCE_LEVELS)}")
+        return self
+
+
+class SheetTable(Table):
+    """The patient sheet's words: section headings, advice, and which country each paper defaults to."""
+
+    default_country: dict[Text, Text]
+    headings: dict[Section, Text]
+    advice: Annotated[list[Advice], Field(min_length=1)]
+
+
 class DosingFile(Table):
     """The whole data file. The sheet needs the first eight tables; the rest hold figures that
     chapters cite, and a chapter citing a figure from a missing table fails the build by name."""
@@ -180,6 +222,10 @@ class DosingFile(Table):
     retry_stopping: FactTable | None = None
     source_errors: FactTable | None = None
     andrade_oral_range: FactTable | None = None
+    fda_nasal_spray_alert: FactTable | None = None
+    # The patient sheet's words and numbers (a Sphinx test root may leave them out).
+    countries: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], Country] = {}
+    sheet: SheetTable | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> DosingFile:
@@ -187,6 +233,9 @@ class DosingFile(Table):
             raise ValueError("iv.dose_mg_per_kg must not be more than iv.max_dose_mg_per_kg")
         if self.bioavailability.iv != 1:
             raise ValueError("bioavailability.iv must be 1: the other routes are fractions of IV")
+        for paper, country in (self.sheet.default_country if self.sheet else {}).items():
+            if country not in self.countries:
+                raise ValueError(f"sheet.default_country.{paper}: no country {country!r} in [countries]")
         return self
 
 
@@ -305,8 +354,8 @@ class DosingData:
 
     def derived_names(self) -> list[str]:
         """Every derived figure's name, as chapters write it after ``derived.``."""
-        steps = [f"step.{s.key}.{what}" for s in self.regimen.steps for what in ("dose_mg", "sprays", "day",
-                                                                                 "duration_minutes")]
+        steps = [f"step.{s.key}.{what}" for s in self.regimen.steps
+                 for what in ("dose_mg", "sprays", "day", "duration_minutes", "watch")]
         return [*DERIVED, *(f"equivalent_mg.{route}" for route in ROUTES), *steps]
 
     def derived(self, name: str) -> Any:
@@ -321,6 +370,9 @@ class DosingData:
             step = next((s for s in self.regimen.steps if s.key == key), None)
             if step is not None and what in ("dose_mg", "sprays", "day", "duration_minutes"):
                 return getattr(step, what)
+            if step is not None and what == "watch":  # as the titration table words it
+                hours = format_quantity(self.regimen.watch_hours, "hours")
+                return f"{hours} with a companion" if step.companion else hours
         raise KeyError(f"unknown derived figure {name!r}; known: {', '.join(sorted(self.derived_names()))}")
 
     def lookup(self, name: str) -> Any:
@@ -354,7 +406,14 @@ DERIVED: dict[str, Any] = {
     "maintenance_total_doses": lambda d: d.regimen.maintenance_total_doses,
     "full_dose_mg": lambda d: d.regimen.full_dose.dose_mg,
     "full_dose_sprays": lambda d: d.regimen.full_dose.sprays,
+    # The steps a trusted adult stays for, as the data file marks them: "the first test dose, ... and the full dose".
+    "companion_steps": lambda d: _names([s.name.lower() for s in d.regimen.steps if s.companion]) or "no step",
 }
+
+
+def _names(names: list[str]) -> str:
+    names = [f"the {name}" for name in names]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def load_dosing(path: Path | str | None = None) -> DosingData:

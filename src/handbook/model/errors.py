@@ -55,6 +55,11 @@ def describe(error: dict[str, Any], model: type[BaseModel] | None = None) -> str
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         return message.removeprefix("Value error, ")
+    if kind in ("too_long", "too_short"):
+        ctx = error.get("ctx", {})
+        if kind == "too_long":
+            return f"has {ctx.get('actual_length')} items; use fewer: at most {ctx.get('max_length')}"
+        return f"has {ctx.get('actual_length')} items; it needs at least {ctx.get('min_length')}"
     if kind == "extra_forbidden":
         allowed = _allowed_here(model, error["loc"][:-1]) if model else []
         return "unknown field" + (f"; allowed: {', '.join(allowed)}" if allowed else "")

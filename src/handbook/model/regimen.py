@@ -23,8 +23,8 @@ from .fields import PLACES, file_number
 from .files import read_text
 from .units import format_number, format_quantity, format_range
 
-MAX_STEPS = 8  # more will not fit on one page
-MAX_SPRAYS_PER_STEP = 20
+MAX_STEPS = 5  # more do not fit on one large-print Letter page
+MAX_SPRAYS_PER_STEP = 12  # 12 sprays 10 minutes apart already take almost 2 hours
 MAX_REGIMEN_FILE_BYTES = 64_000
 DATA = "dosing data"  # the label of a value nobody changed
 ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth")

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from handbook.model.advice import BLANK_CONTACTS, Contacts
 from handbook.model.dosing import DosingData, load_dosing
 from handbook.model.errors import InputError, describe
 from handbook.model.fields import text_number
@@ -28,7 +29,6 @@ from handbook.model.regimen import Regimen, build_regimen, read_regimen_file
 from handbook.project import FONTS_DIR
 
 MAX_TEXT = 120  # a bound on render time; whether it fits is decided by the one-page check
-DEFAULT_EMERGENCY_NUMBER = "911"
 SHEET_FONT = FONTS_DIR / "source-sans-3"
 # Bidirectional overrides can make printed text read differently from what was typed.
 _BIDI_CONTROLS = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
@@ -55,17 +55,21 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("phone", "TEXT", "prescriber's phone number"),
     OptionSpec("pharmacy", "TEXT", "pharmacy name and phone"),
     OptionSpec("start", "YYYY-MM-DD", "date of the first test dose; each step then shows its date"),
-    OptionSpec("emergency-number", "TEXT", f"emergency phone number (default: {DEFAULT_EMERGENCY_NUMBER})"),
+    OptionSpec("country", "CODE", "country whose emergency and crisis numbers the sheet prints: "
+               "us, ca, gb or au (default: us on letter paper; on A4, lines to fill in)"),
+    OptionSpec("emergency-number", "TEXT", "emergency phone number (instead of the country's)"),
+    OptionSpec("crisis-line", "TEXT", "crisis line for thoughts of self-harm (instead of the country's)"),
     OptionSpec("regimen", "FILE.toml", "regimen file (see examples/regimen.toml)"),
     OptionSpec("dose", "MG", "the full dose in mg (test doses stay as the regimen gives them)"),
     OptionSpec("mg-per-ml", "N", "spray concentration in mg per mL"),
     OptionSpec("ml-per-spray", "N", "mL the bottle delivers per spray"),
     OptionSpec("large-print", None, "14 pt type instead of 12 pt"),
+    OptionSpec("log-page", None, "add a second page: a dose log with a row for every planned dose"),
     OptionSpec("allow-dose-outside-range", None,
                "print a full dose outside the handbook's intranasal range (with a warning)"),
 )
 OPTION_NAMES = tuple(spec.name for spec in OPTIONS)
-TEXT_FIELDS = ("patient", "prescriber", "phone", "pharmacy", "emergency-number")
+TEXT_FIELDS = ("patient", "prescriber", "phone", "pharmacy", "emergency-number", "crisis-line")
 
 
 def cli_option(name: str) -> str:
@@ -154,12 +158,15 @@ class SheetRequest(BaseModel):
     phone: Annotated[str | None, _optional(clean_text)] = None
     pharmacy: Annotated[str | None, _optional(clean_text)] = None
     start: Annotated[dt.date | None, _optional(_date)] = None
+    country: Annotated[str | None, _optional(lambda v: str(v).strip().lower())] = None
     emergency_number: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _required_text(v))] = None
+    crisis_line: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _required_text(v))] = None
     regimen: Annotated[Path | None, _optional(Path)] = None
     dose: text_number("dose_mg") = None
     mg_per_ml: text_number("concentration_mg_per_ml") = None
     ml_per_spray: text_number("volume_ml_per_spray") = None
     large_print: Annotated[bool, BeforeValidator(_flag)] = False
+    log_page: Annotated[bool, BeforeValidator(_flag)] = False
     allow_dose_outside_range: Annotated[bool, BeforeValidator(_flag)] = False
 
 
@@ -188,7 +195,8 @@ class SheetOptions:
     phone: str = ""
     pharmacy: str = ""
     start: dt.date | None = None
-    emergency_number: str = DEFAULT_EMERGENCY_NUMBER
+    contacts: Contacts = BLANK_CONTACTS
+    log_page: bool = False
     warnings: tuple[str, ...] = field(default=(), compare=False)
     inputs: tuple[Path, ...] = field(default=(), compare=False)  # files it was made from (a regimen file)
 
@@ -202,7 +210,8 @@ def dosing_data() -> DosingData:
 def default_options(*, paper: str = DEFAULT_PAPER, large_print: bool = False) -> SheetOptions:
     """The blank standard sheet that ``make`` builds."""
     data = dosing_data()
-    return SheetOptions(regimen=data.regimen, last_reviewed=data.last_reviewed, paper=paper, large_print=large_print)
+    return SheetOptions(regimen=data.regimen, last_reviewed=data.last_reviewed, paper=paper, large_print=large_print,
+                        contacts=contacts_for(data, paper=paper))
 
 
 def options_from_values(values: Mapping[str, Any], *, option: OptionSpelling = cli_option) -> SheetOptions:
@@ -235,9 +244,31 @@ def options_from_values(values: Mapping[str, Any], *, option: OptionSpelling = c
         phone=request.phone or "",
         pharmacy=request.pharmacy or "",
         start=request.start,
-        emergency_number=request.emergency_number or DEFAULT_EMERGENCY_NUMBER,
+        contacts=contacts_for(data, paper=request.paper, country=request.country,
+                              emergency=request.emergency_number, crisis_line=request.crisis_line, option=option),
+        log_page=request.log_page,
         warnings=tuple(warnings),
         inputs=(request.regimen,) if request.regimen is not None else (),
+    )
+
+
+def contacts_for(data: DosingData, *, paper: str, country: str | None = None, emergency: str | None = None,
+                 crisis_line: str | None = None, option: OptionSpelling = cli_option) -> Contacts:
+    """The numbers a sheet prints: the country's (the paper's default country if none is given,
+    none for A4), with a number the prescriber typed in its place."""
+    countries = data.file.countries
+    if country is not None and country not in countries:
+        raise InputError(option("country"), f"unknown country {country!r}; use {', '.join(countries)}")
+    chosen = country or (None if emergency or crisis_line else data.file.sheet.default_country.get(paper))
+    base = BLANK_CONTACTS
+    if chosen is not None:
+        entry = countries[chosen]
+        base = Contacts(entry.emergency, entry.crisis_line, entry.crisis_name, entry.crisis_how)
+    return Contacts(
+        emergency=emergency or base.emergency,
+        crisis_line=crisis_line or base.crisis_line,
+        crisis_name=base.crisis_name if not crisis_line else "a crisis line",
+        crisis_how=base.crisis_how if not crisis_line else "call",
     )
 
 

@@ -11,7 +11,6 @@ compiled template) are made once per process, so a batch pays for them once.
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,17 @@ from typing import Any
 import jinja2
 
 from handbook import __version__, weasy
+from handbook.model import advice
 from handbook.model.errors import InputError
 from handbook.model.papers import PAPERS
-from handbook.model.units import format_number, format_quantity, plural
+from handbook.model.units import plural
 from handbook.outputs import check_output_path, shown, write_atomically
 from handbook.project import DOSING_FILE, FONTS_DIR, TEMPLATES_DIR
 from handbook.weasy.artifacts import mark_margin_artifacts
 from handbook.weasy.fetcher import SafeFetcher
 from handbook.weasy.framestack import call_with_room
 
-from .options import TEXT_FIELDS, OptionSpelling, SheetOptions, cli_option, sheet_font_files
+from .options import TEXT_FIELDS, OptionSpelling, SheetOptions, cli_option, dosing_data, sheet_font_files
 
 TEMPLATE = "patient-sheet.html.j2"
 STYLESHEET = TEMPLATES_DIR / "sheet" / "patient-sheet.css"
@@ -38,17 +38,14 @@ PDF_VARIANT = weasy.PDF_VARIANT
 TITLE = "Your ketamine nasal spray: how to take it"
 # Step boxes to a row, by number of steps: one row up to four, then rows of three or four.
 STEPS_ACROSS = (1, 1, 2, 3, 4, 3, 3, 4, 4)
-LOG_ROWS_MAX = 8  # the standard maintenance course; more rows would not fit
+MAX_TICKS_IN_A_BOX = 8
+LOG_ROWS, LOG_ROWS_LARGE = 26, 22  # rows the log page has room for at 12 pt and 14 pt
 FONT_FAMILY = "Source Sans 3"  # one family name, one full font file per weight (WeasyPrint garbles split faces)
 
-NBSP = "\u00a0"
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class SheetDoesNotFitError(Exception):
-    """The rendered sheet has more than one page."""
+    """The rendered sheet has more pages than it may (one, or two with the log page)."""
 
     def __init__(self, pages: int) -> None:
         super().__init__(f"the sheet needs {pages} pages")
@@ -121,24 +118,17 @@ def render_sheet_html(options: SheetOptions) -> str:
 
 
 def sheet_context(options: SheetOptions) -> dict[str, Any]:
-    """Every string the template prints, numbers written by handbook.model.units."""
+    """Every string the template prints: the data file's words, filled in for this regimen and contacts."""
     reg = options.regimen
-    steps = []
-    for number, step in enumerate(reg.steps, start=1):
-        date = format_date(_step_date(options, step.day)) if options.start else ""
-        steps.append({
-            "number": format_number(number),
-            "name": step.name,
-            "day": f"Day {format_number(step.day)}",
-            "date": date,
-            "dose": _quantity(step.dose_mg, "mg"),
-            "sprays": _count(step.sprays, "spray"),
-            "ticks": [format_number(i) for i in range(1, step.sprays + 1)],
-            "wait": f"{_count(reg.wait_between_sprays_minutes, 'minute')} apart" if step.sprays > 1 else "",
-            "after": f"Then rest {_count(reg.watch_hours, 'hour')}.",
-        })
-    total = reg.maintenance_total_doses
-    log_rows = min(total, LOG_ROWS_MAX)
+    sheet = dosing_data().file.sheet
+    filled = advice.values(reg, options.contacts)
+    sections: dict[str, list[list[advice.Part]]] = {}
+    for entry in sheet.advice:
+        if advice.applies(entry.text, filled):
+            sections.setdefault(entry.section, []).append(advice.render(entry.text, filled))
+    steps = advice.step_lines(reg, options.start)
+    rows = advice.log_rows(reg)
+    room = LOG_ROWS_LARGE if options.large_print else LOG_ROWS
     return {
         "title": TITLE,
         "edition": __version__,
@@ -146,61 +136,18 @@ def sheet_context(options: SheetOptions) -> dict[str, Any]:
         "page_size": PAPERS[options.paper].css_size,
         "footer_css": _css_string(f"Edition {__version__} · reviewed {options.last_reviewed.isoformat()} · page "),
         "patient": options.patient,
-        "start": format_date(options.start, year=True) if options.start else "",
-        "mg_per_spray": _quantity(reg.mg_per_spray, "mg"),
-        "ml_per_spray": _quantity(reg.volume_ml_per_spray, "mL"),
-        "concentration": _quantity(reg.concentration_mg_per_ml, "mg"),
-        "watch": _count(reg.watch_hours, "hour"),
-        "companion": _companion_steps(reg),
+        "headings": sheet.headings,
+        "advice": sections,
+        "intro": advice.steps_intro(reg, options.start),
         "steps": steps,
         "steps_across": STEPS_ACROSS[min(len(steps), len(STEPS_ACROSS) - 1)],
-        "response_check": (f"You should feel better within about {_count(reg.response_check_hours, 'hour')}. "
-                           f"If not, tell your prescriber."),
-        "maintenance": (f"If it helps, take the full dose ({_quantity(reg.full_dose.dose_mg, 'mg')}) "
-                        f"{_per_week(reg.maintenance_doses_per_week)} for {_count(reg.maintenance_weeks, 'week')} "
-                        f"({_count(total, 'dose')})."),
-        "emergency_number": options.emergency_number,
-        "contacts": [("Prescriber", options.prescriber), ("Phone", options.phone), ("Pharmacy", options.pharmacy)],
-        "log_rows": log_rows,
-        "log_note": "When the table is full, use a new sheet." if total > log_rows else "",
+        # More than three steps, or a long row of ticks, read better (and fit) as a table, a row a step.
+        "steps_as_table": len(steps) > 3 or max(s.sprays for s in reg.steps) > MAX_TICKS_IN_A_BOX,
+        "care": [("Prescriber", options.prescriber), ("Phone", options.phone), ("Pharmacy", options.pharmacy)],
+        "log_page": options.log_page,
+        "log_rows": rows[:room],
+        "log_note": "When the table is full, go on with a new log page." if len(rows) > room else "",
     }
-
-
-def _companion_steps(reg: Any) -> str:
-    """Which steps a trusted adult stays for, as the data file (or regimen file) marks them."""
-    steps = [step for step in reg.steps if step.companion]
-    if not steps:
-        return ""
-    if len(steps) == len(reg.steps):
-        return "each dose"
-    if steps == list(reg.test_steps):
-        return "each test dose"
-    return " and ".join(f"the {step.name.lower()}" for step in steps)
-
-
-def _quantity(value: Any, unit: str) -> str:
-    """handbook.model.units' ISMP quantity, with a no-break space so "10" and "mg" never land on two lines."""
-    return format_quantity(value, unit).replace(" ", NBSP, 1)
-
-
-def _count(count: int, word: str) -> str:
-    return plural(count, word).replace(" ", NBSP, 1)
-
-
-def _per_week(count: int) -> str:
-    # ISMP: write frequencies in words ("3 times weekly"), never "TIW" and the like.
-    return {1: "once a week", 2: "twice a week"}.get(count, f"{format_number(count)}{NBSP}times a week")
-
-
-def _step_date(options: SheetOptions, day: int) -> dt.date:
-    assert options.start is not None  # options_from_values has checked the last step's date exists
-    return options.start + dt.timedelta(days=day - 1)
-
-
-def format_date(date: dt.date, *, year: bool = False) -> str:
-    """``Tuesday, December 1`` (with ``, 2026`` if asked): words, so day and month cannot be swapped."""
-    text = f"{_WEEKDAYS[date.weekday()]}, {_MONTHS[date.month - 1]} {date.day}"
-    return f"{text}, {date.year}" if year else text
 
 
 def _css_string(text: str) -> str:
@@ -214,15 +161,16 @@ def render_document(html: str) -> Any:
         stylesheets=stylesheets(), font_config=font_config(), pdf_variant=PDF_VARIANT)
 
 
-def write_sheet_pdf(html: str, out_path: Path) -> Path:
-    """Render the HTML and write it to ``out_path`` atomically; refuse (SheetDoesNotFitError) past one page."""
-    call_with_room(lambda: _write_sheet_pdf(html, Path(out_path)))
+def write_sheet_pdf(html: str, out_path: Path, *, pages_allowed: int = 1) -> Path:
+    """Render the HTML and write it to ``out_path`` atomically; refuse (SheetDoesNotFitError) if it
+    needs another number of pages (one; two with the log page)."""
+    call_with_room(lambda: _write_sheet_pdf(html, Path(out_path), pages_allowed))
     return Path(out_path)
 
 
-def _write_sheet_pdf(html: str, out_path: Path) -> None:
+def _write_sheet_pdf(html: str, out_path: Path, pages_allowed: int) -> None:
     document = render_document(html)
-    if len(document.pages) != 1:
+    if len(document.pages) != pages_allowed:
         raise SheetDoesNotFitError(len(document.pages))
     write_atomically(out_path, lambda target: document.write_pdf(
         target, pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts))
@@ -241,7 +189,7 @@ def make_sheet(options: SheetOptions, out_path: Path, *, option: OptionSpelling 
     check_output_path(out_path, output_label, reads=(*reads, *files_read(options)))
     html = render_sheet_html(options)
     try:
-        return write_sheet_pdf(html, out_path)
+        return write_sheet_pdf(html, out_path, pages_allowed=2 if options.log_page else 1)
     except SheetDoesNotFitError as err:
         raise too_long_error(options, err.pages, option) from None
     except OSError as err:
@@ -250,7 +198,8 @@ def make_sheet(options: SheetOptions, out_path: Path, *, option: OptionSpelling 
 
 def too_long_error(options: SheetOptions, pages: int, option: OptionSpelling = cli_option) -> InputError:
     """Say what to shorten when the sheet runs past one page (never shrink the type instead)."""
-    texts = {name: getattr(options, name.replace("-", "_")) for name in TEXT_FIELDS}
+    typed = {"emergency-number": options.contacts.emergency or "", "crisis-line": options.contacts.crisis_line or ""}
+    texts = {name: typed.get(name, getattr(options, name.replace("-", "_"), "")) for name in TEXT_FIELDS}
     long_texts = sorted((name for name in texts if len(texts[name]) > 30), key=lambda n: -len(texts[n]))[:2]
     reg = options.regimen
     sprays = sum(step.sprays for step in reg.steps)
@@ -266,4 +215,5 @@ def too_long_error(options: SheetOptions, pages: int, option: OptionSpelling = c
     if options.large_print:
         fixes.append(f"leave out {option('large-print')}")
     label = option(long_texts[0]) if long_texts else option("regimen") if big_regimen else "sheet"
-    return InputError(label, f"the sheet would need {pages} pages and must fit on one: {'; or '.join(fixes)}")
+    room = "two (the instructions and the log)" if options.log_page else "one"
+    return InputError(label, f"the sheet would need {pages} pages and must fit on {room}: {'; or '.join(fixes)}")

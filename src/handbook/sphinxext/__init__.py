@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         facts,
         keypoints,
         pybtex_cache,
+        sheet_words,
     )
 
     pybtex_cache.setup_pybtex_cache(app)
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     downloads.setup_downloads(app)
     evidence.setup_evidence(app)
     keypoints.setup_keypoints(app)
+    sheet_words.setup_sheet_words(app)
     citations_check.setup_citations_check(app)
     boundaries.setup_boundaries(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -56,7 +56,7 @@ def titration_rows(data: DosingData) -> list[list[str]]:
             f"Day {step.day}: {step.name.lower()}",
             format_quantity(step.dose_mg, "mg"),
             how,
-            f"{format_quantity(reg.watch_hours, 'hours')}" + (" with a companion" if step.companion else ""),
+            data.derived(f"step.{step.key}.watch"),
         ])
     return rows
 

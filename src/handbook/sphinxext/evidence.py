@@ -11,20 +11,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from handbook.model.evidence import EVIDENCE_LEVELS
+
 logger = logging.getLogger(__name__)
-
-#: level key -> (label, what it means). Strongest first.
-EVIDENCE_LEVELS: dict[str, tuple[str, str]] = {
-    "meta-analysis": ("Meta-analysis", "A pooled analysis of several controlled trials."),
-    "rct": ("Randomised trials", "One or more randomised, controlled trials."),
-    "observational": (
-        "Observational or case reports",
-        "Cohorts, surveys, chart reviews, case series or single case reports, with no randomised comparison.",
-    ),
-    "expert": ("Expert practice", "What experienced prescribers report doing, without formal study."),
-    "author": ("Author's judgement", "The source author's own reasoning or clinical opinion."),
-}
-
 
 def evidence_label(level: str) -> nodes.inline:
     label, meaning = EVIDENCE_LEVELS[level]
