@@ -13,7 +13,7 @@ CHAPTERS = [
     "chapters/04-safety", "chapters/05-effectiveness", "chapters/06-routes", "chapters/07-dose",
     "chapters/08-duration-and-maintenance", "chapters/09-ketamine-assisted-psychotherapy",
     "chapters/10-mechanism", "chapters/11-when-to-offer",
-    "appendix/evidence-levels", "appendix/glossary", "appendix/review-notes", "appendix/changelog",
+    "appendix/disclaimer", "appendix/since-source", "appendix/evidence-levels", "appendix/glossary", "appendix/review-notes", "appendix/changelog",
     "appendix/references",
 ]
 

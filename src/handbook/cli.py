@@ -43,7 +43,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     from .project import SOURCE_DIR
 
     parser.add_argument("--paper", choices=(*PAPERS, "all"), default="all",
-                        help="paper size of the PDF handbook (default: all, i.e. %(choices)s)")
+                        help="paper size of the PDF handbook (default: all, i.e. Letter and A4)")
     parser.add_argument("--source", metavar="DIR", default=str(SOURCE_DIR),
                         help="the handbook's source folder (default: %(default)s)")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: build/)")

@@ -30,6 +30,7 @@ PDF_STEM = "ketamine-handbook"
 SHEET_STEM = "patient-sheet"
 # The page meta tag through which the Sphinx build tells the book which review date it printed.
 REVIEW_META = "handbook-last-reviewed"
+NEXT_REVIEW_META = "handbook-next-review"
 
 # -- Where things are -----------------------------------------------------------------------
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -14,12 +14,12 @@ from handbook import project
 from handbook.model.papers import PAPERS
 from handbook.sphinxrun import BuildError, is_strict, run_sphinx
 
-from .compose import BookInfo, compose, last_reviewed_of, read_singlehtml
+from .compose import BookInfo, compose, last_reviewed_of, next_review_of, read_singlehtml
 from .render import PRINT_CSS, RenderRefusedError, RenderReport
 from .warmrender import WarmRenderer
 
 
-def book_info(paper: str, last_reviewed: str) -> BookInfo:
+def book_info(paper: str, last_reviewed: str, next_review: str = "") -> BookInfo:
     return BookInfo(
         title=project.TITLE,
         subtitle=project.SUBTITLE,
@@ -30,6 +30,7 @@ def book_info(paper: str, last_reviewed: str) -> BookInfo:
         edition=project.EDITION,
         build_date=project.build_date().isoformat(),
         last_reviewed=last_reviewed,
+        next_review=next_review,
         paper=PAPERS[paper].css_size,
     )
 
@@ -50,11 +51,11 @@ def build_book(source: Path, out: Path, *, papers: Sequence[str] = tuple(PAPERS)
         singlehtml = read_singlehtml(run_sphinx("singlehtml", source, out, sphinxopts=sphinxopts))
         print_dir = out / "print"
         print_dir.mkdir(parents=True, exist_ok=True)
-        reviewed = last_reviewed_of(singlehtml)
+        reviewed, next_review = last_reviewed_of(singlehtml), next_review_of(singlehtml)
         pending: dict[str, Path] = {}
         for paper, renderer in renderers.items():
             print_html = print_dir / f"handbook-{paper}.html"
-            print_html.write_text(compose(singlehtml, book_info(paper, reviewed), PRINT_CSS.as_uri()), encoding="utf-8")
+            print_html.write_text(compose(singlehtml, book_info(paper, reviewed, next_review), PRINT_CSS.as_uri()), encoding="utf-8")
             target = pdf_path(out, paper)
             pending[paper] = target.with_name(f".{target.name}.pending")
             renderer.submit(print_html, pending[paper], allowed_roots=[out])

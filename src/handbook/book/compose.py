@@ -46,6 +46,7 @@ class BookInfo:
     edition: str
     build_date: str
     last_reviewed: str
+    next_review: str = ""
     paper: str = "letter"
 
 
@@ -76,9 +77,18 @@ def read_singlehtml(folder: Path) -> str:
 
 def last_reviewed_of(singlehtml: str) -> str:
     """The review date the Sphinx build printed (``handbook.sphinxext.facts`` writes it as a meta tag)."""
-    found = re.search(rf'<meta name="{project.REVIEW_META}" content="([^"]+)"', singlehtml)
+    return _meta(singlehtml, project.REVIEW_META)
+
+
+def next_review_of(singlehtml: str) -> str:
+    """The date the next review is due, as the Sphinx build printed it."""
+    return _meta(singlehtml, project.NEXT_REVIEW_META)
+
+
+def _meta(singlehtml: str, name: str) -> str:
+    found = re.search(rf'<meta name="{name}" content="([^"]+)"', singlehtml)
     if found is None:
-        raise ValueError(f"no <meta name={project.REVIEW_META!r}> in the single-page HTML (is handbook.sphinxext loaded?)")
+        raise ValueError(f"no <meta name={name!r}> in the single-page HTML (is handbook.sphinxext loaded?)")
     return found.group(1)
 
 

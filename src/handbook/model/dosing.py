@@ -8,6 +8,7 @@ course totals) are computed by the properties of :class:`DosingData`, so nobody 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
@@ -60,6 +61,7 @@ class FactTable(Cited):
 
 class Document(Table):
     last_reviewed: dt.date
+    review_interval_months: file_number("months")
 
 
 class ReferencePatient(Table):
@@ -68,6 +70,7 @@ class ReferencePatient(Table):
 
 class Costs(Cited):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    price_year: file_number("count")
     iv_cost_per_infusion: file_number("usd")
     iv_course_infusions: file_number("count")
     iv_course_weeks: file_number("count")
@@ -192,6 +195,10 @@ class SheetTable(Table):
     advice: Annotated[list[Advice], Field(min_length=1)]
 
 
+class Telemedicine(Cited):
+    flexibilities_end: dt.date
+
+
 class DosingFile(Table):
     """The whole data file. The sheet needs the first eight tables; the rest hold figures that
     chapters cite, and a chapter citing a figure from a missing table fails the build by name."""
@@ -223,6 +230,17 @@ class DosingFile(Table):
     source_errors: FactTable | None = None
     andrade_oral_range: FactTable | None = None
     fda_nasal_spray_alert: FactTable | None = None
+    prescription: FactTable | None = None
+    controlled: FactTable | None = None
+    telemedicine: Telemedicine | None = None
+    esketamine_bp: FactTable | None = None
+    label_dissociation: FactTable | None = None
+    han_meta: FactTable | None = None
+    riva_posse_abstract: FactTable | None = None
+    hemodynamic_meta: FactTable | None = None
+    elekt_d: FactTable | None = None
+    cbt_rct: FactTable | None = None
+    liver_case_series: FactTable | None = None
     # The patient sheet's words and numbers (a Sphinx test root may leave them out).
     countries: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], Country] = {}
     sheet: SheetTable | None = None
@@ -260,6 +278,14 @@ class DosingData:
     @property
     def last_reviewed(self) -> dt.date:
         return self.file.document.last_reviewed
+
+    @property
+    def next_review(self) -> dt.date:
+        """The date the next review is due: the last review plus the interval, same day of the month."""
+        last, months = self.last_reviewed, int(self.file.document.review_interval_months)
+        year, month = divmod(last.month - 1 + months, 12)
+        year, month = last.year + year, month + 1
+        return dt.date(year, month, min(last.day, calendar.monthrange(year, month)[1]))
 
     @property
     def weight_kg(self) -> Decimal:
@@ -406,6 +432,11 @@ DERIVED: dict[str, Any] = {
     "maintenance_total_doses": lambda d: d.regimen.maintenance_total_doses,
     "full_dose_mg": lambda d: d.regimen.full_dose.dose_mg,
     "full_dose_sprays": lambda d: d.regimen.full_dose.sprays,
+    "bottle_mg": lambda d: d._table("prescription").bottle_ml * d.regimen.concentration_mg_per_ml,
+    "full_doses_per_bottle": lambda d: (d._table("prescription").bottle_ml * d.regimen.concentration_mg_per_ml
+                                        / d.regimen.full_dose.dose_mg).to_integral_value(rounding="ROUND_FLOOR"),
+    "next_review": lambda d: d.next_review.isoformat(),
+    "iv_course_cumulative_mg_at_cost_course": lambda d: d._table("costs").iv_course_infusions * d.iv_dose_mg,
     # The steps a trusted adult stays for, as the data file marks them: "the first test dose, ... and the full dose".
     "companion_steps": lambda d: _names([s.name.lower() for s in d.regimen.steps if s.companion]) or "no step",
 }
