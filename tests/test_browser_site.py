@@ -18,9 +18,6 @@ from helpers.browser import (
     AXE_JS,
     REQUIRE_ENV,
     missing_browser,
-    missing_tool,
-    pdf_text,
-    pdf_words,
     run_axe,
     serve,
     set_color_scheme,
@@ -30,6 +27,7 @@ from helpers.browser import (
     squash,
     start_chromium,
 )
+from helpers.pdfs import pdf_text, words
 
 MISSING = missing_browser()
 # Decided at collection, so a machine without a browser does not build the handbook just to skip.
@@ -321,9 +319,6 @@ def _print_to_pdf(chromium, site: Site, page: str, paper: str) -> None:
 @pytest.mark.parametrize("page", sorted(PRINTED_PAGES))
 def test_printing_a_chapter_from_the_browser(reports: dict[str, PageReport], page: str, paper: str) -> None:
     """Chromium's print-to-PDF: the chapter's text, no navigation or sidebar, nothing past the margins."""
-    reason = missing_tool("pdftotext")
-    if reason:
-        skip_or_fail(reason)
     target, navigation, article = PRINTED[(page, paper)]
     printed, article_text = squash(pdf_text(target)), squash(article)
     nav_lines = {squash(line) for block in navigation for line in block.splitlines()}
@@ -339,7 +334,7 @@ def test_printing_a_chapter_from_the_browser(reports: dict[str, PageReport], pag
 
     margin = MARGIN_IN * 72 - TOLERANCE_PT
     outside = [f"p{w.page} “{w.text}” at x {w.x_min:.0f}–{w.x_max:.0f}, y {w.y_min:.0f}–{w.y_max:.0f}"
-               for w in pdf_words(target)
+               for w in words(target)
                if w.x_min < margin or w.y_min < margin
                or w.x_max > w.page_width - margin or w.y_max > w.page_height - margin]
     assert not outside, f"text beyond the {MARGIN_IN} in margins of {target}:\n" + "\n".join(outside[:20])

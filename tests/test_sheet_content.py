@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.pdfs import pdf_text
 from helpers.readability import flesch_kincaid_grade, strip_numbers
-from helpers.sheets import pdf_text, sheet, squash
+from helpers.sheets import sheet, squash
 
 from handbook.model.dosing import load_dosing
 from handbook.project import TEMPLATES_DIR

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers.sheets import min_font_size, one_error_line, page_count, pdf_text, sheet
+from helpers.pdfs import pdf_text
+from helpers.sheets import min_font_size, one_error_line, page_count, sheet
 
 from handbook.cli import main
 from handbook.model.regimen import FileStep, RegimenFile

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers.sheets import one_error_line, page_count, pdf_text, sheet, squash
+from helpers.pdfs import pdf_text
+from helpers.sheets import one_error_line, page_count, sheet, squash
 
 from handbook.model.dosing import load_dosing
 from handbook.sphinxext.dosing_tables import titration_rows

@@ -1,18 +1,13 @@
-"""Helpers for the real-reader tests: a local web server, headless Chromium, axe-core, PDF words."""
+"""Helpers for the real-reader tests: a local web server, headless Chromium and axe-core."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
-import re
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -39,11 +34,6 @@ def missing_browser() -> str | None:
     if not AXE_JS.exists():
         return "axe-core is missing: npm ci --prefix tests/browser (needs nodejs and npm)"
     return None
-
-
-def missing_tool(*names: str) -> str | None:
-    lacking = [name for name in names if shutil.which(name) is None]
-    return f"{', '.join(lacking)} missing: apt-get install poppler-utils" if lacking else None
 
 
 def skip_or_fail(reason: str) -> None:
@@ -130,39 +120,6 @@ def site_pages(html_dir: Path) -> list[str]:
         if not any(part.startswith("_") for part in rel.parts[:-1]):
             pages.append(rel.as_posix())
     return pages
-
-
-@dataclass(frozen=True)
-class Word:
-    page: int
-    page_width: float
-    page_height: float
-    x_min: float
-    y_min: float
-    x_max: float
-    y_max: float
-    text: str
-
-
-_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
-_WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', re.DOTALL)
-
-
-def pdf_words(pdf: Path) -> list[Word]:
-    """Every word with its box, in points from the top left, from poppler's ``pdftotext -bbox``."""
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words = []
-    for number, page in enumerate(_PAGE.finditer(out), start=1):
-        width, height = float(page[1]), float(page[2])
-        for word in _WORD.finditer(page[3]):
-            x0, y0, x1, y1 = (float(word[i]) for i in range(1, 5))
-            words.append(Word(number, width, height, x0, y0, x1, y1, unescape(word[5])))
-    return words
-
-
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
 
 
 def squash(text: str) -> str:

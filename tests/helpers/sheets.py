@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from handbook.cli import main
@@ -49,12 +48,6 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
-def pdf_text(pdf: Path) -> str:
-    """All text of the PDF as pypdf extracts it, NFC-normalised, no-break spaces as plain spaces."""
-    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    return unicodedata.normalize("NFC", text).replace("\u00a0", " ")
-
-
 def squash(text: str) -> str:
     """Text without any whitespace, to find strings that a line break may have split."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
@@ -77,21 +70,3 @@ def font_sizes(pdf: Path) -> list[tuple[float, str]]:
 
 def min_font_size(pdf: Path) -> float:
     return min(size for size, _ in font_sizes(pdf))
-
-
-def pdffonts(pdf: Path) -> list[dict[str, str]]:
-    """The rows of ``pdffonts`` (poppler): name, type, emb..."""
-    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
-    rows = []
-    for line in out[2:]:
-        parts = line.split()
-        # name type... encoding emb sub uni id gen: the last five columns are fixed
-        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
-    return rows
-
-
-def require_tool(name: str) -> None:
-    from shutil import which
-
-    if which(name) is None:
-        pytest.skip(f"{name} (poppler-utils) is not installed")
