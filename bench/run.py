@@ -33,11 +33,12 @@ from .features import FLOOR_CODE, VARIANTS, write_variant
 from .pdfinfo import anchor_errors, pdf_facts_in_child
 from .scale import ScaledSource, edit_chapter, make_scaled_source
 from .sheets import write_batch_csv
+from .subsetter import ROUTES
 from .theirs import child_env, make_simplepdf_source, simplepdf_argv, simplepdf_pdf
 from .timing import Case, run_interleaved, run_once
 
 PY = sys.executable
-GROUPS = ("core", "sheets", "features", "scale")
+GROUPS = ("core", "sheets", "subsetter", "features", "scale")
 BATCH_SHEETS = 100
 
 
@@ -250,6 +251,27 @@ class Bench:
         self.results["sheet_inproc"] = inproc
         self.save()
 
+    def subsetter(self) -> None:
+        """The sheet and the PDF with each font subsetter, side by side (``bench.subsetter``)."""
+        folder = self.dir / "subsetter"
+        remove(folder)(0)
+        folder.mkdir(parents=True)
+        routes = [r for r in ROUTES if r != "system" or ctypes.util.find_library("harfbuzz-subset")]
+        if "system" not in routes:
+            self.results["notes"].append("subsetter: libharfbuzz-subset0 is not installed, so the system route "
+                                         "was not measured")
+        wrap = [PY, "-m", "bench.subsetter"]
+        sheets = [Case(f"subset-sheet-{r}", f"default sheet, cold CLI, subsetter: {r}",
+                       [*wrap, r, "handbook", "sheet", "-o", str(folder / f"sheet-{r}.pdf")],
+                       prepare=remove(folder / f"sheet-{r}.pdf"), check=exists(folder / f"sheet-{r}.pdf"))
+                  for r in routes]
+        self.group("subset-sheet", "Patient sheet by font subsetter", sheets, 2 * self.args.runs)
+        pdfs = [Case(f"subset-pdf-{r}", f"PDF handbook from clean (Letter), subsetter: {r}",
+                     [*wrap, r, "bench.ours", "pdf", "--source", str(SOURCE_DIR), "--out", str(folder / f"pdf-{r}")],
+                     prepare=remove(folder / f"pdf-{r}"), check=exists(ours_pdf(folder / f"pdf-{r}")))
+                for r in routes]
+        self.group("subset-pdf", "PDF handbook by font subsetter", pdfs, self.args.runs)
+
     def features(self) -> None:
         print_html = getattr(self, "ref", self.dir / "1x" / "ref") / "print" / "handbook-letter.html"
         if not print_html.exists():
@@ -345,6 +367,12 @@ class Bench:
             rates = sorted(r["sheets_per_s"] for r in inproc)
             report.add_ratio(self.results, "sheets per second in one process (warm, whole job)",
                              rates[len(rates) // 2], unit="/s")
+        for kind, what in (("sheet", "default sheet, cold CLI"), ("pdf", "PDF handbook")):
+            if report.case_stats(self.results, f"subset-{kind}-system"):
+                ratio(f"{what}: uharfbuzz wheel / system libharfbuzz-subset0", f"subset-{kind}-uharfbuzz",
+                      f"subset-{kind}-system", 1.5)
+                ratio(f"{what}: fontTools fallback / system libharfbuzz-subset0", f"subset-{kind}-fonttools",
+                      f"subset-{kind}-system")
         ratio("HTML from clean, 1x: -j auto / -j 1", "html-clean", "html-clean-j1")
         ratio("PDF from clean, 1x: -j auto / -j 1", "pdf-clean", "pdf-clean-j1")
         for factor in self.args.compare_jobs:
@@ -373,6 +401,8 @@ class Bench:
                            ours_pdf(self.dir / "1x" / "pdf"))
         if "sheets" in self.args.only:
             self.sheets()
+        if "subsetter" in self.args.only:
+            self.subsetter()
         if "features" in self.args.only:
             self.features()
         if "scale" in self.args.only:

@@ -44,3 +44,40 @@ def test_a_sheet_leaves_no_font_folder_in_the_temporary_directory(tmp_path) -> N
 
 def test_the_book_build_leaves_no_font_folder_in_the_temporary_directory(built) -> None:
     assert list(built.temp.iterdir()) == [], "WeasyPrint's font folder (or another file) was left behind"
+
+
+# A sheet rendered in a fresh interpreter; "hide" makes it a machine without libharfbuzz-subset0.
+_SHEET_WITHOUT_SYSTEM_SUBSETTER = """
+import sys
+from handbook.weasy import libraries
+with libraries.quick_library_lookup():
+    import weasyprint
+from weasyprint.pdf import fonts
+if sys.argv[1] == "hide":
+    fonts.harfbuzz_subset = None
+from handbook.cli import main
+code = main(["sheet", "-o", sys.argv[2]])
+from handbook.weasy import subset
+print("route:", "uharfbuzz" if subset._installed else "system" if fonts.harfbuzz_subset else "fontTools")
+sys.exit(code)
+"""
+
+
+def _sheet(tmp_path, mode: str) -> tuple[bytes, str]:
+    out = tmp_path / f"{mode}.pdf"
+    result = subprocess.run([sys.executable, "-c", _SHEET_WITHOUT_SYSTEM_SUBSETTER, mode, str(out)],
+                            capture_output=True, text=True, check=True, cwd=ROOT)
+    return out.read_bytes(), result.stdout + result.stderr
+
+
+def test_without_the_system_subsetter_fonts_are_subset_by_harfbuzz_from_pypi(tmp_path) -> None:
+    from handbook.weasy.libraries import harfbuzz_subset_available
+
+    hidden, log = _sheet(tmp_path, "hide")
+    assert "route: uharfbuzz" in log
+    assert "fontTools" not in log, log  # WeasyPrint's slow fallback was not used, and did not warn
+    assert len(hidden) < 60_000, "the fonts were embedded whole, not subset"
+    if harfbuzz_subset_available():  # the same subsetter, so the very same file as the system's route
+        shown, log = _sheet(tmp_path, "show")
+        assert "route: system" in log
+        assert hidden == shown

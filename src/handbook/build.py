@@ -12,10 +12,10 @@ from pathlib import Path
 from .model.papers import PAPERS
 from .project import SOURCE_DIR, build_dir
 from .sphinxrun import BuildError, run_sphinx
-from .weasy.libraries import harfbuzz_subset_available
+from .weasy.subset import fast_subsetter_available
 
-HARFBUZZ_HINT = ("handbook: hint: install Debian's libharfbuzz-subset0 "
-                 "(apt-get install libharfbuzz-subset0) to render PDFs about 8x faster")
+HARFBUZZ_HINT = ("handbook: hint: PDFs render faster with HarfBuzz's font subsetter: "
+                 "`make` installs it (uharfbuzz), or apt-get install libharfbuzz-subset0")
 
 
 def publish_downloads(out: Path) -> None:
@@ -53,7 +53,7 @@ def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tupl
     # Sphinx's logging setup would otherwise print WeasyPrint's and fontTools' progress lines.
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    if command in {"pdf", "build"} and not harfbuzz_subset_available():
+    if command in {"pdf", "build"} and not fast_subsetter_available():
         print(HARFBUZZ_HINT, file=sys.stderr)
 
     def site_and_sheets() -> None:

@@ -1,10 +1,11 @@
 """The one door to WeasyPrint: the handbook touches WeasyPrint's internals only through this package.
 
 :func:`load` imports WeasyPrint, checks that its version is one these touches were tested on, and
-installs the one fix that patches WeasyPrint's own code (:mod:`.linebreak`). Every module here
+installs the fixes that patch WeasyPrint's own code (:mod:`.linebreak`, :mod:`.subset`). Every module here
 that reaches past WeasyPrint's public API says which upstream issue or change would retire it:
 
 * :mod:`.libraries`: WeasyPrint found without running gcc and ld (WeasyPrint #1125);
+* :mod:`.subset`: HarfBuzz's font subsetter from PyPI where the system has none (WeasyPrint #2885);
 * :mod:`.linebreak`: a word stranded on its own line when a run exactly fills it;
 * :mod:`.uastyles`: a short user-agent stylesheet instead of the full HTML5 one (the sheet);
 * :mod:`.fonts`: the font folder WeasyPrint leaves in the temporary directory (WeasyPrint #2090);
@@ -33,8 +34,8 @@ class UntestedWeasyPrintError(RuntimeError):
 
 
 def load() -> ModuleType:
-    """``import weasyprint`` quickly, check its version, install :mod:`.linebreak`; once per process."""
-    from . import libraries, linebreak
+    """``import weasyprint`` quickly, check its version, install :mod:`.linebreak` and :mod:`.subset`."""
+    from . import libraries, linebreak, subset
 
     if "weasyprint" not in sys.modules:
         with libraries.quick_library_lookup():
@@ -42,6 +43,7 @@ def load() -> ModuleType:
     weasyprint = sys.modules["weasyprint"]
     check_version(weasyprint.__version__)
     linebreak.install()
+    subset.install()
     return weasyprint
 
 
