@@ -18,6 +18,17 @@ SHARED = ROOT.parent / "shared"
 BUILD_EPOCH = "1767225600"  # 2026-01-01: fixed so the cover's build date is predictable
 
 
+def pytest_report_header() -> list[str]:
+    """What a failure report needs first: the versions that shape the output, and the font subsetter."""
+    from importlib.metadata import version
+
+    from handbook.weasy.libraries import harfbuzz_subset_available
+
+    packages = ", ".join(f"{name} {version(name)}" for name in ("sphinx", "weasyprint", "pydyf", "pypdfium2"))
+    subsetter = "system libharfbuzz-subset0" if harfbuzz_subset_available() else "uharfbuzz wheel"
+    return [f"handbook: Python {sys.version.split()[0]}, {packages}; font subsetter: {subsetter}"]
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).resolve().parent / "roots"

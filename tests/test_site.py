@@ -52,14 +52,35 @@ def test_every_internal_link_lands_on_a_page_and_anchor(built):
     assert not broken, broken[:10]
 
 
-def test_site_offers_the_pdf_handbook_and_patient_sheets(built):
-    index = _soup(built.html / "index.html")
-    link = index.find("a", href="downloads/ketamine-handbook-letter.pdf")
-    assert link is not None and (built.html / "downloads" / "ketamine-handbook-letter.pdf").is_file()
-    for paper in ("letter", "a4"):
-        assert (built.html / "downloads" / f"patient-sheet-{paper}.pdf").is_file()
-    dose = (built.html / "chapters" / "07-dose.html").read_text(encoding="utf-8")
-    assert "../downloads/patient-sheet-letter.pdf" in dose and "../downloads/patient-sheet-a4.pdf" in dose
+def download_links(html_dir: Path) -> dict[str, set[str]]:
+    """Every page's links into downloads/, resolved to paths inside the site."""
+    found = {}
+    for page in html_dir.rglob("*.html"):
+        hrefs = {a["href"] for a in _soup(page).find_all("a", href=True) if "downloads/" in a["href"]}
+        found[str(page.relative_to(html_dir))] = {
+            str((page.parent / href).resolve().relative_to(html_dir.resolve())) for href in hrefs}
+    return found
+
+
+def test_every_page_links_the_pdf_handbook_in_both_sizes_and_every_link_lands(built):
+    links = download_links(built.html)
+    both = {"downloads/ketamine-handbook-letter.pdf", "downloads/ketamine-handbook-a4.pdf"}
+    missing = [page for page, targets in links.items() if not both <= targets]
+    assert missing == [], f"pages without both PDF sizes: {missing[:5]}"
+    dead = sorted({t for targets in links.values() for t in targets if not (built.html / t).is_file()})
+    assert dead == []
+    dose = links["chapters/07-dose.html"]
+    assert {"downloads/patient-sheet-letter.pdf", "downloads/patient-sheet-a4.pdf"} <= dose
+
+
+def test_a_build_of_one_paper_size_links_only_that_size(tmp_path):
+    from conftest import run_handbook
+
+    run_handbook("build", "--paper", "a4", "--out", str(tmp_path))
+    links = download_links(tmp_path / "html")
+    handbook = {t for targets in links.values() for t in targets if "ketamine-handbook" in t}
+    assert handbook == {"downloads/ketamine-handbook-a4.pdf"}
+    assert (tmp_path / "html" / "downloads" / "ketamine-handbook-a4.pdf").is_file()
 
 
 def test_every_page_carries_edition_and_review_date(built):

@@ -26,6 +26,11 @@ def publish_downloads(out: Path) -> None:
         shutil.copy2(pdf, downloads / pdf.name)
 
 
+def say_site_written(out: Path) -> None:
+    pages = sum(1 for _ in (out / "html").rglob("*.html"))
+    print(f"handbook: wrote {out / 'html' / 'index.html'} (the site, {pages} pages)")
+
+
 def check_data_file(sphinxopts: list[str] | None) -> None:
     """Read the dosing data the build will use first, so a mistake in it is one line, not a Sphinx traceback."""
     from .model.dosing import load_dosing
@@ -56,16 +61,22 @@ def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tupl
     if command in {"pdf", "build"} and not fast_subsetter_available():
         print(HARFBUZZ_HINT, file=sys.stderr)
 
+    # The site links the PDF in each size this build renders, and no other.
+    site_settings = {"handbook_pdf_papers": ",".join(papers)}
+
     def site_and_sheets() -> None:
         from .sheet import build_default_sheets
 
-        run_sphinx("html", source, out_dir, sphinxopts=sphinxopts)
-        build_default_sheets(out_dir / "sheet")
+        run_sphinx("html", source, out_dir, sphinxopts=sphinxopts, settings=site_settings)
+        say_site_written(out_dir)
+        for sheet in build_default_sheets(out_dir / "sheet"):
+            print(f"handbook: wrote {sheet} (blank patient sheet)")
 
     try:
         check_data_file(sphinxopts)
         if command == "html":
             run_sphinx("html", source, out_dir, sphinxopts=sphinxopts)
+            say_site_written(out_dir)
         elif command == "pdf":
             build_book(source, out_dir, papers=papers, sphinxopts=sphinxopts)
         elif command == "build":  # the site and sheets are made here while the PDF renders

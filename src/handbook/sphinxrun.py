@@ -14,13 +14,18 @@ class BuildError(RuntimeError):
     """A build step failed; the message says which and why."""
 
 
-def run_sphinx(builder: str, source: Path, out: Path, *, sphinxopts: list[str] | None = None) -> Path:
-    """``sphinx-build -b BUILDER`` from ``source`` into ``out/BUILDER``; returns that folder."""
+def run_sphinx(builder: str, source: Path, out: Path, *, sphinxopts: list[str] | None = None,
+               settings: dict[str, str] | None = None) -> Path:
+    """``sphinx-build -b BUILDER`` from ``source`` into ``out/BUILDER``; returns that folder.
+
+    ``settings`` become ``-D name=value`` overrides, after the user's options.
+    """
     from sphinx.cmd.build import build_main  # importing Sphinx costs time that `handbook sheet` need not pay
 
     opts = DEFAULT_SPHINXOPTS if sphinxopts is None else sphinxopts
     target = out / builder
-    args = ["-b", builder, "-q", "-d", str(out / "doctrees" / builder), *opts, str(source), str(target)]
+    overrides = [arg for name, value in (settings or {}).items() for arg in ("-D", f"{name}={value}")]
+    args = ["-b", builder, "-q", "-d", str(out / "doctrees" / builder), *opts, *overrides, str(source), str(target)]
     if build_main(args) != 0:
         raise BuildError(f"sphinx-build -b {builder} failed (see the warnings above)")
     return target

@@ -66,11 +66,24 @@ def build_book(source: Path, out: Path, *, papers: Sequence[str] = tuple(PAPERS)
                 reports = {paper: renderer.result() for paper, renderer in renderers.items()}
             except RenderRefusedError as refusal:
                 raise BuildError(f"{refusal}; {_referenced_in(source, str(refusal))}") from None
+            _say_each_warning_once(reports)
             written = [_finish(out, paper, reports[paper], pending[paper], sphinxopts) for paper in papers]
         finally:
             for path in pending.values():
                 path.unlink(missing_ok=True)
     return written
+
+
+def _say_each_warning_once(reports: dict[str, RenderReport]) -> None:
+    """One line per distinct WeasyPrint message, however many pages and papers repeated it."""
+    seen: dict[str, list[str]] = {}
+    for paper, report in reports.items():
+        for message in report.messages:
+            seen.setdefault(message, []).append(paper)
+    for message, papers in seen.items():
+        where = ", ".join(dict.fromkeys(papers))
+        times = f"; {len(papers)} times" if len(papers) > len(set(papers)) else ""
+        print(f"weasyprint: {message} ({where}{times})", file=sys.stderr)
 
 
 def _referenced_in(source: Path, refusal: str) -> str:
@@ -88,8 +101,6 @@ def _finish(out: Path, paper: str, report: RenderReport, pending: Path, sphinxop
     # Kept beside the print document so tests (and people) can see WeasyPrint said nothing.
     (out / "print" / f"weasyprint-{paper}.log").write_text("".join(f"{m}\n" for m in report.messages),
                                                           encoding="utf-8")
-    for message in report.messages:
-        print(f"weasyprint: {message}", file=sys.stderr)
     if is_strict(sphinxopts) and report.messages:
         raise BuildError(f"WeasyPrint reported {len(report.messages)} problem(s) rendering {target.name}")
     pending.replace(target)

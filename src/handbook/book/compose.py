@@ -107,9 +107,6 @@ def _extract_chapters(article: Tag) -> list[tuple[str, Tag]]:
 def _clean(section: Tag) -> None:
     for node in section.select("a.headerlink, .only-web, script"):
         node.decompose()
-    # Furo repeats a table's id on its scrolling wrapper; keep it on the table only.
-    for wrapper in section.select("div.table-wrapper[id]"):
-        del wrapper["id"]
 
 
 def _promote_headings(section: Tag) -> None:

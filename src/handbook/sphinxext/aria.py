@@ -7,6 +7,8 @@
 * furo wraps every table in a ``div.table-wrapper`` that scrolls sideways when the table is too
   wide (axe: scrollable-region-focusable). The wrapper becomes a focusable, labelled region, so a
   keyboard user can scroll it; the site's CSS keeps tables from needing it at phone width.
+  furo also copies the table's id onto its wrapper, so a captioned table's id is on the page twice
+  (Nu HTML Checker: duplicate ID): the id stays on the table only.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 
@@ -46,5 +49,18 @@ class HandbookHTMLTranslator(HTML5Translator):
         self.body[-1] = self.body[-1].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+class OneIdPerTable(SphinxPostTransform):
+    """Runs after furo's table wrapping (priority 500) and takes the copied ids off the wrapper."""
+
+    default_priority = 501
+
+    def run(self, **kwargs: Any) -> None:
+        for wrapper in self.document.findall(nodes.container):
+            if "table-wrapper" in wrapper.get("classes", ()) and any(
+                    isinstance(child, nodes.table) for child in wrapper.children):
+                wrapper["ids"] = []
+
+
 def setup_aria(app: Sphinx) -> None:
     app.set_translator("html", HandbookHTMLTranslator, override=True)
+    app.add_post_transform(OneIdPerTable)
