@@ -305,7 +305,10 @@ def _print_to_pdf(chromium, site: Site, page: str, paper: str) -> None:
     """Chromium's print-to-PDF of the loaded page, with what the page showed, for the test below."""
     width, height = PAPERS[paper]
     navigation = chromium.execute_script(_NAVIGATION)
+    # The article as print shows it (every tab and dropdown open), not as the screen does.
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     article = chromium.execute_script("return document.querySelector('article[role=main]').innerText")
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     pdf = chromium.execute_cdp_cmd("Page.printToPDF", {
         "paperWidth": width, "paperHeight": height, "marginTop": MARGIN_IN, "marginBottom": MARGIN_IN,
         "marginLeft": MARGIN_IN, "marginRight": MARGIN_IN, "printBackground": True, "displayHeaderFooter": False})

@@ -101,8 +101,10 @@ def test_route_equivalents_are_the_data_files_arithmetic(built):
 
 
 def test_evidence_labels_show_as_words_in_site_and_pdf(built):
-    html = (built.html / "chapters" / "04-safety.html").read_text(encoding="utf-8")
-    assert html.count('class="evidence ') >= 5
+    soup = BeautifulSoup((built.html / "chapters" / "04-safety.html").read_text(encoding="utf-8"), "html.parser")
+    badges = soup.select("span.sd-badge.evidence")
+    assert len(badges) >= 5
+    assert all(badge.get_text().startswith("Evidence: ") for badge in badges)  # words, never colour alone
     pdf_text = " ".join(page_texts(built.pdf))
     for label in ("Evidence: Meta-analysis", "Evidence: Randomised trials", "Evidence: Observational or case reports",
                   "Evidence: Expert practice", "Evidence: Author's judgement"):

@@ -161,3 +161,28 @@ def test_pdfs_are_readable_by_others_like_any_new_file(built):
     assert len(pdfs) >= 4
     for pdf in pdfs:
         assert stat.S_IMODE(pdf.stat().st_mode) == expected, f"{pdf} has mode {oct(pdf.stat().st_mode)}"
+
+
+def test_every_tab_and_dropdown_is_printed_open_under_its_title(built):
+    """On paper nothing can be clicked open: the route tabs and the closed dropdowns print whole, in order."""
+    text = " ".join(" ".join(page_texts(built.pdf)).split())
+    expected = [
+        ("4.5. Liver", "The long-infusion case reports in detail", "liver injury began after"),
+        ("Effect sizes", "Where the two ends of the ketamine range come from", "Upper figure"),
+        ("7.1. The three routes", "Intravenous", "The usual IV dose", "Intranasal", "The usual intranasal dose",
+         "Oral", "There is less agreement on an oral dose"),
+    ]
+    for sequence in expected:
+        start = text.find(sequence[0])
+        assert start != -1, sequence[0]
+        for phrase in sequence[1:]:
+            found = text.find(phrase, start)
+            assert found != -1, f"{phrase!r} is not printed after {sequence[0]!r}"
+            start = found
+    html = built.print_html.read_text(encoding="utf-8")
+    assert "<details" not in html and 'type="radio"' not in html
+
+
+def test_evidence_badges_print_as_text_labels(built):
+    text = " ".join(" ".join(page_texts(built.pdf)).split())
+    assert "Evidence: Meta-analysis" in text and "Evidence: Drug label or regulator" in text

@@ -107,6 +107,42 @@ def _extract_chapters(article: Tag) -> list[tuple[str, Tag]]:
 def _clean(section: Tag) -> None:
     for node in section.select("a.headerlink, .only-web, script"):
         node.decompose()
+    _unfold_panels(section)
+
+
+def _unfold_panels(section: Tag) -> None:
+    """On paper nothing can be clicked open: every tab panel and dropdown is printed, each under its title.
+
+    sphinx-design's tabs are radio buttons, labels and panels; its dropdowns are ``<details>``. Each
+    becomes a titled panel in reading order (the title a paragraph, so the book's bookmarks stay chapters
+    and sections).
+    """
+    for tab_set in section.select("div.sd-tab-set"):
+        for radio in tab_set.find_all("input", recursive=False):
+            radio.decompose()
+        for label in tab_set.select(":scope > label.sd-tab-label"):
+            title = _new_tag("p", "panel-title", label.get_text(" ", strip=True))
+            label.replace_with(title)
+        tab_set["class"] = ["panels"]
+    for details in section.select("details.sd-dropdown"):
+        summary = details.find("summary")
+        title = _new_tag("p", "panel-title", summary.get_text(" ", strip=True) if summary else "")
+        body = details.select_one(".sd-summary-content")
+        panel = _new_tag("div", "panel")
+        if details.get("id"):
+            panel["id"] = details["id"]
+        panel.append(title)
+        for child in list((body or details).children):
+            if child is not summary:
+                panel.append(child.extract())
+        details.replace_with(panel)
+
+
+def _new_tag(name: str, css_class: str, text: str = "") -> Tag:
+    tag = BeautifulSoup("", "html.parser").new_tag(name, attrs={"class": css_class})
+    if text:
+        tag.string = text
+    return tag
 
 
 def _promote_headings(section: Tag) -> None:

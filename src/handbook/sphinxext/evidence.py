@@ -1,7 +1,8 @@
 """Evidence labels: ``{evidence}`rct``` marks a claim with the kind of evidence behind it.
 
-The label is words, not a colour, so it survives printing in black and white and reads
-out in a screen reader. ``{evidence-legend}`` prints the list of levels.
+The label is a sphinx-design badge (``sd-badge``) with one colour per kind, but the kind is always
+written in words, so it survives printing in black and white and reads out in a screen reader; the
+colours live in the site's CSS, the printed look in the book's. ``{evidence-legend}`` prints the list.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 def evidence_label(level: str) -> nodes.inline:
     label, meaning = EVIDENCE_LEVELS[level]
-    node = nodes.inline("", "", classes=["evidence", f"evidence-{level}"])
+    node = nodes.inline("", "", classes=["sd-badge", "evidence", f"evidence-{level}"])
     node += nodes.inline("", "Evidence: ", classes=["evidence-prefix"])
     node += nodes.inline("", label, classes=["evidence-level"])
     node["title"] = meaning

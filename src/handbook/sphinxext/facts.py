@@ -53,7 +53,7 @@ def publish_review_date(app: Sphinx, config: Config) -> None:
     reviewed, next_review = data.last_reviewed.isoformat(), data.next_review.isoformat()
     config.html_context = {"last_reviewed": reviewed, "next_review": next_review, **config.html_context}
     if hasattr(config, "myst_substitutions"):
-        config.myst_substitutions = {"last_reviewed": reviewed, "edition": project.EDITION,
+        config.myst_substitutions = {"last_reviewed": reviewed, "next_review": next_review, "edition": project.EDITION,
                                      **config.myst_substitutions}
 
 
