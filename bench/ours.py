@@ -18,10 +18,11 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ours")
-    parser.add_argument("command", choices=("html", "pdf", "singlehtml", "render"))
+    parser.add_argument("command", choices=("html", "pdf", "build", "singlehtml", "render"))
     parser.add_argument("--source", type=Path, help="the source folder to build (html, pdf)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("-j", dest="jobs", help="Sphinx's -j (parallel read), e.g. auto")
+    parser.add_argument("--no-chapter-pdfs", action="store_true", help="leave out each chapter's own PDF")
     args = parser.parse_args(argv)
     out = args.out.resolve()
     if args.command == "render":
@@ -40,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"handbook: {err}", file=sys.stderr)
             return 1
         return 0
-    return build.run(args.command, source=source, papers=("letter",), out=out, sphinxopts=opts)  # one PDF, as theirs
+    if args.command == "build":  # what `make` runs: the site, the sheets, the book in both sizes
+        return build.run("build", source=source, out=out, sphinxopts=opts, chapter_pdfs=not args.no_chapter_pdfs)
+    return build.run(args.command, source=source, papers=("letter",), out=out, sphinxopts=opts,  # one PDF, as theirs
+                     chapter_pdfs=not args.no_chapter_pdfs)
 
 
 if __name__ == "__main__":

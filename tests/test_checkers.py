@@ -4,7 +4,7 @@ both sizes and both blank sheets.
 * the Nu HTML Checker (npm ``vnu-jar``; runs on Java): no errors on any page;
 * Mozilla's PDF.js (npm ``pdfjs-dist``), in Chromium: opens each PDF and renders every page with no
   error and no warning, as a referring doctor's browser would;
-* qpdf, through pikepdf: no structural problem in any PDF.
+* qpdf, through pikepdf: no structural problem in any PDF, each chapter's own included.
 
 The npm packages come from ``tests/browser/package-lock.json`` (``npm ci --prefix tests/browser``).
 Without Java, npm or Chromium the first two skip and say what to install (CI makes that a failure);
@@ -39,7 +39,9 @@ def reader_pdfs(built) -> list[Path]:
 
 def test_qpdf_finds_no_structural_problem_in_any_pdf(built) -> None:
     problems = {}
-    for pdf in reader_pdfs(built):
+    chapters = sorted((built.out / "pdf" / "chapters").glob("*.pdf"))
+    assert len(chapters) > 40, "the chapters' own PDFs are missing"
+    for pdf in [*reader_pdfs(built), *chapters]:
         assert pdf.is_file(), f"the build wrote no {pdf.name}"
         with pikepdf.open(pdf) as document:
             found = document.check_pdf_syntax()

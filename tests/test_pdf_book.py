@@ -7,6 +7,7 @@ import os
 import re
 import stat
 
+import pytest
 from bs4 import BeautifulSoup
 from helpers.pdfs import lines, outline, page_size, page_texts, words
 from pypdf import PdfReader
@@ -186,3 +187,23 @@ def test_every_tab_and_dropdown_is_printed_open_under_its_title(built):
 def test_evidence_badges_print_as_text_labels(built):
     text = " ".join(" ".join(page_texts(built.pdf)).split())
     assert "Evidence: Meta-analysis" in text and "Evidence: Drug label or regulator" in text
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_no_word_is_split_across_lines_without_a_hyphen(built, paper):
+    """A name or word cut in two at a line end ("No" / "ppers") with no hyphen is a layout slip."""
+    printed = lines(built.out / "pdf" / f"ketamine-handbook-{paper}.pdf")
+    # Words seen whole: inside lines only, since a fragment is always at a line's start or end.
+    vocabulary = {w.text.strip(".,;:()[]") for line in printed for w in line.words[1:-1]}
+    split = []
+    for line, below in itertools.pairwise(printed):
+        if line.page != below.page or not line.words or not below.words:
+            continue
+        head, tail = line.words[-1].text, below.words[0].text
+        if not (head[-1:].isalpha() and tail[:1].islower()):
+            continue
+        tail_word = tail.strip(".,;:()[]")
+        joined = head.strip("([") + tail_word
+        if joined in vocabulary and tail_word not in vocabulary:
+            split.append(f"p{line.page}: {head!r} / {tail!r}")
+    assert split == [], split[:10]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .model.papers import PAPERS
-from .project import SOURCE_DIR, build_dir
+from .project import CHAPTER_PDF_DIR, SOURCE_DIR, build_dir
 from .sphinxrun import BuildError, run_sphinx
 from .weasy.subset import fast_subsetter_available
 
@@ -24,6 +24,11 @@ def publish_downloads(out: Path) -> None:
     downloads.mkdir(parents=True, exist_ok=True)
     for pdf in [*(out / "pdf").glob("*.pdf"), *(out / "sheet").glob("*.pdf")]:
         shutil.copy2(pdf, downloads / pdf.name)
+    chapters = out / "pdf" / CHAPTER_PDF_DIR
+    if chapters.is_dir():
+        (downloads / CHAPTER_PDF_DIR).mkdir(exist_ok=True)
+        for pdf in chapters.glob("*.pdf"):
+            shutil.copy2(pdf, downloads / CHAPTER_PDF_DIR / pdf.name)
 
 
 def say_site_written(out: Path) -> None:
@@ -49,8 +54,11 @@ def check_data_file(sphinxopts: list[str] | None) -> None:
 
 
 def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tuple(PAPERS),
-        out: str | Path | None = None, sphinxopts: list[str] | None = None) -> int:
-    """Build ``command`` (build, html or pdf) from ``source`` into ``out``; returns the exit code."""
+        out: str | Path | None = None, sphinxopts: list[str] | None = None, chapter_pdfs: bool = True) -> int:
+    """Build ``command`` (build, html or pdf) from ``source`` into ``out``; returns the exit code.
+
+    ``chapter_pdfs=False`` leaves out the chapters' own PDFs (the benchmark measures what they cost).
+    """
     from .book import build_book  # importing the book wing loads bs4 and Jinja: not for `handbook html`
 
     out_dir = Path(out).resolve() if out else build_dir()
@@ -78,9 +86,10 @@ def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tupl
             run_sphinx("html", source, out_dir, sphinxopts=sphinxopts)
             say_site_written(out_dir)
         elif command == "pdf":
-            build_book(source, out_dir, papers=papers, sphinxopts=sphinxopts)
+            build_book(source, out_dir, papers=papers, sphinxopts=sphinxopts, chapter_pdfs=chapter_pdfs)
         elif command == "build":  # the site and sheets are made here while the PDF renders
-            build_book(source, out_dir, papers=papers, sphinxopts=sphinxopts, meanwhile=site_and_sheets)
+            build_book(source, out_dir, papers=papers, sphinxopts=sphinxopts, meanwhile=site_and_sheets,
+                       chapter_pdfs=chapter_pdfs)
         if command in {"html", "build"}:
             publish_downloads(out_dir)
     except BuildError as err:

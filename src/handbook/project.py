@@ -28,6 +28,14 @@ KEYWORDS = "ketamine, esketamine, depression, treatment-resistant depression, do
 EDITION = __version__
 PDF_STEM = "ketamine-handbook"
 SHEET_STEM = "patient-sheet"
+# The standard regimen as a FHIR R4 MedicationRequest, built beside the blank sheets (handbook.fhir).
+FHIR_PLAN_FILE = "ketamine-regimen.fhir.json"
+CHAPTER_PDF_DIR = "chapters"  # under build/pdf and the site's downloads/
+
+
+def chapter_pdf_stem(docname: str) -> str:
+    """The file stem of one chapter's PDF: ``chapters/04-safety`` → ``04-safety``."""
+    return docname.rsplit("/", 1)[-1]
 # The page meta tag through which the Sphinx build tells the book which review date it printed.
 REVIEW_META = "handbook-last-reviewed"
 NEXT_REVIEW_META = "handbook-next-review"

@@ -14,8 +14,8 @@ from handbook import project
 from handbook.model.papers import PAPERS
 from handbook.sphinxrun import BuildError, is_strict, run_sphinx
 
-from .compose import BookInfo, compose, last_reviewed_of, next_review_of, read_singlehtml
-from .render import PRINT_CSS, RenderRefusedError, RenderReport
+from .compose import BookInfo, Chapter, compose_with_chapters, last_reviewed_of, next_review_of, read_singlehtml
+from .render import PRINT_CSS, ChapterPdf, RenderRefusedError, RenderReport
 from .warmrender import WarmRenderer
 
 
@@ -39,10 +39,16 @@ def pdf_path(out: Path, paper: str) -> Path:
     return out / "pdf" / PAPERS[paper].file_name(project.PDF_STEM)
 
 
+def chapter_pdf_path(out: Path, docname: str, paper: str) -> Path:
+    return out / "pdf" / project.CHAPTER_PDF_DIR / PAPERS[paper].file_name(project.chapter_pdf_stem(docname))
+
+
 def build_book(source: Path, out: Path, *, papers: Sequence[str] = tuple(PAPERS),
-               sphinxopts: list[str] | None = None, meanwhile: Callable[[], object] | None = None) -> list[Path]:
+               sphinxopts: list[str] | None = None, meanwhile: Callable[[], object] | None = None,
+               chapter_pdfs: bool = True) -> list[Path]:
     """Sphinx's single page, one print document a paper size, then the PDFs, each rendered in its own process.
 
+    With ``chapter_pdfs`` each chapter and appendix is written as a PDF of its own from the same layout.
     ``meanwhile`` (the site and the sheets, for ``handbook build``) runs here while the PDFs render.
     A PDF replaces the previous one only when the whole build has succeeded.
     """
@@ -53,12 +59,19 @@ def build_book(source: Path, out: Path, *, papers: Sequence[str] = tuple(PAPERS)
         print_dir.mkdir(parents=True, exist_ok=True)
         reviewed, next_review = last_reviewed_of(singlehtml), next_review_of(singlehtml)
         pending: dict[str, Path] = {}
+        parts: dict[str, list[tuple[Chapter, Path, Path]]] = {}  # paper -> (chapter, pending file, final file)
         for paper, renderer in renderers.items():
             print_html = print_dir / f"handbook-{paper}.html"
-            print_html.write_text(compose(singlehtml, book_info(paper, reviewed, next_review), PRINT_CSS.as_uri()), encoding="utf-8")
+            html, chapters = compose_with_chapters(singlehtml, book_info(paper, reviewed, next_review),
+                                                   PRINT_CSS.as_uri())
+            print_html.write_text(html, encoding="utf-8")
             target = pdf_path(out, paper)
             pending[paper] = target.with_name(f".{target.name}.pending")
-            renderer.submit(print_html, pending[paper], allowed_roots=[out])
+            parts[paper] = [(chapter, final.with_name(f".{final.name}.pending"), final)
+                            for chapter in (chapters if chapter_pdfs else [])
+                            for final in [chapter_pdf_path(out, chapter.docname, paper)]]
+            renderer.submit(print_html, pending[paper], allowed_roots=[out], chapters=tuple(
+                ChapterPdf(chapter.anchor, chapter.title, part) for chapter, part, _ in parts[paper]))
         try:
             if meanwhile is not None:
                 meanwhile()
@@ -68,8 +81,15 @@ def build_book(source: Path, out: Path, *, papers: Sequence[str] = tuple(PAPERS)
                 raise BuildError(f"{refusal}; {_referenced_in(source, str(refusal))}") from None
             _say_each_warning_once(reports)
             written = [_finish(out, paper, reports[paper], pending[paper], sphinxopts) for paper in papers]
+            for paper in papers:
+                for _, part, final in parts[paper]:
+                    part.replace(final)
+                if parts[paper]:
+                    folder = chapter_pdf_path(out, parts[paper][0][0].docname, paper).parent
+                    print(f"handbook: wrote {folder}/*{PAPERS[paper].suffix}.pdf "
+                          f"({len(parts[paper])} chapters and appendices, {PAPERS[paper].label})")
         finally:
-            for path in pending.values():
+            for path in [*pending.values(), *(part for paper in parts.values() for _, part, _ in paper)]:
                 path.unlink(missing_ok=True)
     return written
 

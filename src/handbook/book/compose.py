@@ -50,8 +50,20 @@ class BookInfo:
     paper: str = "letter"
 
 
+@dataclass(frozen=True)
+class Chapter:
+    docname: str  # the source page: ``chapters/04-safety``
+    anchor: str  # its section's id in the print document
+    title: str  # as its heading reads: ``4. Safety``
+
+
 def compose(singlehtml: str, info: BookInfo, stylesheet_url: str) -> str:
     """Return the print document (HTML) built from the singlehtml page's text."""
+    return compose_with_chapters(singlehtml, info, stylesheet_url)[0]
+
+
+def compose_with_chapters(singlehtml: str, info: BookInfo, stylesheet_url: str) -> tuple[str, list[Chapter]]:
+    """The print document, and its chapters in reading order (each becomes a PDF of its own too)."""
     soup = BeautifulSoup(singlehtml, "html.parser")
     article = soup.select_one("article[role=main]") or soup.select_one("div.body")
     if article is None:
@@ -67,8 +79,12 @@ def compose(singlehtml: str, info: BookInfo, stylesheet_url: str) -> str:
     merged = MergedIds(chapters)
     merged.rename_ids()
     merged.point_links()
-    return _template().render(book=info, stylesheet_url=stylesheet_url, contents=_contents(chapters),
+    add_chapter_references(chapters)
+    html = _template().render(book=info, stylesheet_url=stylesheet_url, contents=_contents(chapters),
                               body="\n".join(str(section) for _, section in chapters))
+    listed = [Chapter(docname, section["id"], _chapter_title(section)) for docname, section in chapters
+              if section.get("id")]
+    return html, listed
 
 
 def read_singlehtml(folder: Path) -> str:
@@ -198,7 +214,12 @@ class MergedIds:
                     node["id"] = self.merged(docname, node_id)
 
     def point_links(self) -> None:
-        """``#anchor`` (same page) and ``#document-page#anchor`` (another page) point at merged ids."""
+        """``#anchor`` (same page) and ``#document-page#anchor`` (another page) point at merged ids.
+
+        A link into another chapter also says where that is on paper (the book's CSS adds the page
+        from ``target-counter``): the chapter's PDF keeps the words when its link has nowhere to go.
+        """
+        titles = {docname: _chapter_title(section) for docname, section in self.chapters}
         for docname, section in self.chapters:
             for link in section.find_all("a", href=True):
                 href = link["href"]
@@ -209,8 +230,63 @@ class MergedIds:
                     anchor = anchor or self.first_section.get(target) or ""
                     if anchor:
                         link["href"] = "#" + self.merged(target, anchor)
+                        if target != docname and not anchor.startswith(CITE_PREFIX):
+                            _mark_cross_chapter(link, titles.get(target, ""))
                 else:
                     link["href"] = "#" + self.merged(docname, href[1:])
+
+
+def _chapter_title(section: Tag) -> str:
+    heading = section.find("h1")
+    if heading is None:
+        return ""
+    number, title = _heading_text(heading)
+    return f"{number}. {title}" if number else title
+
+
+def _mark_cross_chapter(link: Tag, chapter: str) -> None:
+    """``to-chapter`` when the link's words name the chapter, else ``to-section`` with the chapter named."""
+    words = link.get_text(" ", strip=True)
+    if not chapter or words == chapter or words == chapter.split(". ", 1)[-1]:
+        link["class"] = [*link.get("class", []), "to-chapter"]
+    else:
+        link["class"] = [*link.get("class", []), "to-section"]
+        link["data-chapter"] = chapter
+        number = chapter.split(". ", 1)[0]
+        link["data-chapter-short"] = f"ch. {number}" if number.isdigit() else chapter
+
+
+# -- each chapter's own references --------------------------------------------------------------
+CITE_PREFIX = "cite-"
+
+
+def add_chapter_references(chapters: list[tuple[str, Tag]]) -> None:
+    """Close each chapter with the works it cites, in order of first citation, its citations pointing there.
+
+    A chapter printed on its own (its own PDF) then carries its references; the full list stays in the
+    References appendix.
+    """
+    entries = {node["id"]: node for _, section in chapters for node in section.select("div.citation[id]")}
+    for docname, section in chapters:
+        if section.select_one("div.citation"):  # the References appendix itself
+            continue
+        cited: list[str] = []
+        for link in section.select(f'a[href^="#{CITE_PREFIX}"]'):
+            key = link["href"][1:]
+            if key in entries:
+                if key not in cited:
+                    cited.append(key)
+                link["href"] = f"#{page_slug(docname)}-{key}"
+        if not cited:
+            continue
+        block = _new_tag("section", "chapter-references")
+        block["id"] = f"{page_slug(docname)}-references"
+        block.append(_new_tag("h2", "chapter-references-title", "References cited in this chapter"))
+        for key in cited:
+            entry = BeautifulSoup(str(entries[key]), "html.parser").div
+            entry["id"] = f"{page_slug(docname)}-{key}"
+            block.append(entry)
+        section.append(block)
 
 
 def _ids_in_order(section: Tag) -> list[str]:
@@ -238,6 +314,8 @@ def _contents(chapters: list[tuple[str, Tag]]) -> list[dict[str, object]]:
         subs = []
         if number:  # sub-sections only for numbered chapters, to keep the list to two pages
             for sub in section.find_all("section", recursive=False):
+                if "chapter-references" in sub.get("class", []):
+                    continue
                 sub_heading = sub.find("h2")
                 if sub_heading is not None and sub.get("id"):
                     sub_number, sub_title = _heading_text(sub_heading)

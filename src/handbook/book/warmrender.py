@@ -18,7 +18,7 @@ from typing import Any, Self
 
 from handbook.weasy.fonts import remove_font_folders
 
-from .render import RenderReport, render_pdf
+from .render import ChapterPdf, RenderReport, render_pdf
 
 
 class WarmRenderer:
@@ -29,7 +29,7 @@ class WarmRenderer:
     def __init__(self) -> None:
         self._process: Any = None
         self._connection: Connection | None = None
-        self._job: tuple[Path, Path, list[Path]] | None = None
+        self._job: tuple[Path, Path, list[Path], tuple[ChapterPdf, ...]] | None = None
 
     def __enter__(self) -> Self:
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -41,9 +41,10 @@ class WarmRenderer:
             child_end.close()
         return self
 
-    def submit(self, print_html: Path, target: Path, *, allowed_roots: list[Path]) -> None:
+    def submit(self, print_html: Path, target: Path, *, allowed_roots: list[Path],
+               chapters: tuple[ChapterPdf, ...] = ()) -> None:
         """Start the render; :meth:`result` waits for it."""
-        self._job = (print_html, target, allowed_roots)
+        self._job = (print_html, target, allowed_roots, chapters)
         if self._connection is not None:
             self._connection.send(self._job)
 
@@ -52,8 +53,8 @@ class WarmRenderer:
         if self._job is None:
             raise RuntimeError("result() before submit()")
         if self._connection is None:
-            print_html, target, allowed_roots = self._job
-            return render_pdf(print_html, target, allowed_roots=allowed_roots)
+            print_html, target, allowed_roots, chapters = self._job
+            return render_pdf(print_html, target, allowed_roots=allowed_roots, chapters=chapters)
         try:
             ok, value = self._connection.recv()
         except EOFError:
@@ -80,9 +81,10 @@ def _serve(connection: Connection) -> None:
         job = connection.recv()
     except EOFError:
         return  # the build failed before the PDF step
-    print_html, target, allowed_roots = job
+    print_html, target, allowed_roots, chapters = job
     try:
-        result: tuple[bool, Any] = (True, render_pdf(print_html, target, allowed_roots=allowed_roots))
+        result: tuple[bool, Any] = (True, render_pdf(print_html, target, allowed_roots=allowed_roots,
+                                                     chapters=chapters))
     except Exception as error:  # noqa: BLE001  any failure is handed to the parent, which raises it
         result = (False, error)
     finally:

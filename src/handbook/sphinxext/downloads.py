@@ -6,7 +6,8 @@ web-only: the PDF handbook drops them (class ``only-web``).
 
 * ``{patient-sheet-links}``: the blank patient sheets, in every paper size;
 * ``{handbook-pdf-links}``: the PDF handbook, in each size the build makes;
-* page templates get ``handbook_pdfs``, (label, file name) of each of those, through ``html_context``.
+* page templates get ``handbook_pdfs``, (label, file name) of each of those, through ``html_context``,
+  and each page of the book ``chapter_pdfs``, its own PDF in the same sizes.
 
 ``handbook_pdf_papers`` names the sizes the build renders (``handbook build --paper a4`` sets it), so
 the site never links a PDF the build did not write.
@@ -50,6 +51,15 @@ class HandbookPdfLinks(SphinxDirective):
         return [nodes.raw("", html, format="html")]
 
 
+def chapter_pdf_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Every page of the book (all but the landing page) links its own PDF, in each size the build makes."""
+    if pagename == app.config.root_doc or pagename not in app.env.found_docs:
+        return
+    stem = project.chapter_pdf_stem(pagename)
+    context["chapter_pdfs"] = [(label, f"{project.CHAPTER_PDF_DIR}/{name}")
+                               for label, name in downloads(stem, app.config.handbook_pdf_papers)]
+
+
 def publish_file_names(app: Sphinx, config: Config) -> None:
     unknown = [name for name in config.handbook_pdf_papers if name not in PAPERS]
     if unknown or not config.handbook_pdf_papers:
@@ -63,3 +73,4 @@ def setup_downloads(app: Sphinx) -> None:
     app.add_directive("patient-sheet-links", PatientSheetLinks)
     app.add_directive("handbook-pdf-links", HandbookPdfLinks)
     app.connect("config-inited", publish_file_names)
+    app.connect("html-page-context", chapter_pdf_links)
