@@ -50,7 +50,7 @@ def test_a_build_says_one_line_per_product_and_nothing_else(built):
     lines = [line for line in built.log.splitlines() if line.strip()]
     products = sorted(line.split(" wrote ", 1)[1].split(" (")[0].rsplit("/", 2)[-2] for line in lines)
     assert all(line.startswith("handbook: wrote ") for line in lines), lines
-    assert products == ["chapters", "chapters", "html", "pdf", "pdf", "sheet", "sheet"], lines
+    assert products == ["chapters", "chapters", "html", "pdf", "pdf", "sheet", "sheet", "sheet"], lines
 
 
 def test_a_warning_repeated_on_many_pages_and_papers_is_said_once(capsys):

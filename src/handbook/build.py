@@ -19,10 +19,10 @@ HARFBUZZ_HINT = ("handbook: hint: PDFs render faster with HarfBuzz's font subset
 
 
 def publish_downloads(out: Path) -> None:
-    """Copy the PDFs into the site, where its download links point."""
+    """Copy the PDFs (and the standard regimen's FHIR file) into the site, where its download links point."""
     downloads = out / "html" / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    for pdf in [*(out / "pdf").glob("*.pdf"), *(out / "sheet").glob("*.pdf")]:
+    for pdf in [*(out / "pdf").glob("*.pdf"), *(out / "sheet").glob("*.pdf"), *(out / "sheet").glob("*.json")]:
         shutil.copy2(pdf, downloads / pdf.name)
     chapters = out / "pdf" / CHAPTER_PDF_DIR
     if chapters.is_dir():
@@ -79,6 +79,9 @@ def run(command: str, *, source: Path = SOURCE_DIR, papers: Sequence[str] = tupl
         say_site_written(out_dir)
         for sheet in build_default_sheets(out_dir / "sheet"):
             print(f"handbook: wrote {sheet} (blank patient sheet)")
+        from .fhir import build_standard_plan
+
+        print(f"handbook: wrote {build_standard_plan(out_dir / 'sheet')} (standard regimen, FHIR MedicationRequest)")
 
     try:
         check_data_file(sphinxopts)

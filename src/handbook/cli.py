@@ -65,6 +65,9 @@ def make_parser() -> argparse.ArgumentParser:
     from .sheet.cli import add_sheet_parser
 
     add_sheet_parser(sub)
+    from .fhir.cli import add_fhir_parser
+
+    add_fhir_parser(sub)  # `handbook fhir`, and `--fhir` on the sheet parser above
     return parser
 
 
@@ -75,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else 2
     previous = signal.signal(signal.SIGTERM, _on_terminate)
     try:
+        if args.command == "fhir" or (args.command == "sheet" and args.fhir is not None):
+            from .fhir.cli import run_fhir
+
+            return run_fhir(args)
         if args.command == "sheet":
             from .sheet.cli import run_sheet
 

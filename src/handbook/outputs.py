@@ -1,7 +1,7 @@
 """Outputs: where the tool may write, and writing a file whole or not at all.
 
-A PDF goes only to a regular file (or a new name) ending in ``.pdf``, never onto a device, a
-FIFO, a folder, a symbolic link, or any file the same run reads (a regimen file, a batch CSV, the
+A PDF goes only to a regular file (or a new name) ending in ``.pdf`` (a FHIR plan: ``.json``),
+never onto a device, a FIFO, a folder, a symbolic link, or any file the same run reads (a regimen file, a batch CSV, the
 data file, a template). It is written through a hidden file in the same folder and renamed, so
 an interrupted or failed write leaves the old file as it was.
 """
@@ -28,10 +28,14 @@ def shown(path: Path | str) -> str:
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN // 2 - 2] + "…" + text[-(MAX_SHOWN // 2 - 1):]
 
 
-def check_output_path(out_path: Path, label: str, *, reads: Iterable[Path] = ()) -> None:
-    """Refuse an output the tool must not or cannot write, before spending time on the render."""
-    if out_path.suffix.lower() != ".pdf":
-        raise InputError(label, f"{shown(out_path)} must be a file name ending in .pdf")
+def check_output_path(out_path: Path, label: str, *, reads: Iterable[Path] = (), example: str = "sheet.pdf") -> None:
+    """Refuse an output the tool must not or cannot write, before spending time on the render.
+
+    ``example`` is the kind of name asked for; the output must end as it does (``.pdf``, ``.json``).
+    """
+    suffix = Path(example).suffix
+    if out_path.suffix.lower() != suffix:
+        raise InputError(label, f"{shown(out_path)} must be a file name ending in {suffix}")
     try:
         info = out_path.lstat()
     except FileNotFoundError:
@@ -42,10 +46,10 @@ def check_output_path(out_path: Path, label: str, *, reads: Iterable[Path] = ())
         if stat.S_ISLNK(info.st_mode):
             raise InputError(label, f"{shown(out_path)} is a symbolic link; give the file itself")
         if stat.S_ISDIR(info.st_mode):
-            raise InputError(label, f"{shown(out_path)} is a folder; give a file name such as sheet.pdf")
+            raise InputError(label, f"{shown(out_path)} is a folder; give a file name such as {example}")
         if not stat.S_ISREG(info.st_mode):
             raise InputError(label, f"{shown(out_path)} is not a regular file (a device or a pipe); "
-                                    "give a file name such as sheet.pdf")
+                                    f"give a file name such as {example}")
         for path in reads:
             with contextlib.suppress(OSError):
                 if Path(path).samefile(out_path):

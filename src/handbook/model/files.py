@@ -30,7 +30,14 @@ def read_text(path: Path, label: str, *, max_bytes: int) -> str:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputError(label, f"{path} is larger than the limit of {max_bytes:,} bytes")
+    return decode_text(data, str(path), label, max_bytes=max_bytes)
+
+
+def decode_text(data: bytes, name: str, label: str, *, max_bytes: int) -> str:
+    """File contents already in memory (an upload) as text, with :func:`read_text`'s checks and messages."""
+    if len(data) > max_bytes:
+        raise InputError(label, f"{name} is {len(data):,} bytes; the limit is {max_bytes:,}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(label, f"{path} is not UTF-8 text") from None
+        raise InputError(label, f"{name} is not UTF-8 text") from None

@@ -154,6 +154,17 @@ class DraftStep:
     name: str
     key: str
     label: str = DATA  # who set the dose, for messages
+    day_label: str = ""  # who set the day, when it is not the dose's label with ``.day`` for ``.dose_mg``
+
+
+@dataclass(frozen=True)
+class RegimenSource:
+    """A regimen file's values read from another kind of file (a FHIR order), with the name a message
+    gives each field there, so an error points at the field the user wrote."""
+
+    file: RegimenFile
+    label: Callable[[str], str]  # a regimen file's field path (``titration.steps[2].dose_mg``) -> its name
+    path: Path  # the file they were read from: no output may be it
 
 
 @dataclass
@@ -190,8 +201,12 @@ class Draft:
     def strength_label(self) -> str:
         return self.labels.get("volume_ml_per_spray") or self.labels.get("concentration_mg_per_ml") or DATA
 
-    def apply_file(self, file: RegimenFile, label: str) -> None:
-        """What a regimen file sets replaces the data file's value; its steps replace all steps."""
+    def apply_file(self, file: RegimenFile, label: str | Callable[[str], str]) -> None:
+        """What a regimen file sets replaces the data file's value; its steps replace all steps.
+
+        ``label`` is the file's option (``--regimen``), or a function naming each field path.
+        """
+        name_of = label if callable(label) else (lambda path: f"{label} {path}")
         for table_name, table in (("spray", file.spray), ("titration", file.titration),
                                   ("maintenance", file.maintenance)):
             if table is None:
@@ -199,7 +214,7 @@ class Draft:
             for name, value in table:
                 if value is None or name == "steps":
                     continue
-                self.set(name, value, f"{label} {table_name}.{name}")
+                self.set(name, value, name_of(f"{table_name}.{name}"))
         if file.titration is not None and file.titration.steps is not None:
             companion_test = next((s.companion for s in self.steps if s.key != "full"), True)
             companion_full = self.steps[-1].companion
@@ -212,7 +227,8 @@ class Draft:
                     companion_full if is_full else companion_test)
                 steps.append(DraftStep(day, step.dose_mg, companion, step_names(count)[i],
                                        "full" if is_full else f"test-{i + 1}",
-                                       f"{label} titration.steps[{i + 1}].dose_mg"))
+                                       name_of(f"titration.steps[{i + 1}].dose_mg"),
+                                       name_of(f"titration.steps[{i + 1}].day")))
             self.steps = steps
 
     def set_full_dose(self, dose_mg: Decimal, label: str) -> None:
@@ -272,7 +288,7 @@ def build_regimen(draft: Draft, *, dose_range_mg: tuple[Decimal, Decimal], allow
 
 
 def _day_label(step: DraftStep) -> str:
-    return step.label.removesuffix(".dose_mg") + ".day"
+    return step.day_label or step.label.removesuffix(".dose_mg") + ".day"
 
 
 def _user_set(label: str) -> bool:

@@ -25,7 +25,7 @@ from handbook.model.dosing import DosingData, load_dosing
 from handbook.model.errors import InputError, describe
 from handbook.model.fields import text_number
 from handbook.model.papers import DEFAULT_PAPER, PAPERS
-from handbook.model.regimen import Regimen, build_regimen, read_regimen_file
+from handbook.model.regimen import Regimen, RegimenSource, build_regimen, read_regimen_file
 from handbook.project import FONTS_DIR
 
 MAX_TEXT = 120  # a bound on render time; whether it fits is decided by the one-page check
@@ -198,7 +198,7 @@ class SheetOptions:
     contacts: Contacts = BLANK_CONTACTS
     log_page: bool = False
     warnings: tuple[str, ...] = field(default=(), compare=False)
-    inputs: tuple[Path, ...] = field(default=(), compare=False)  # files it was made from (a regimen file)
+    inputs: tuple[Path, ...] = field(default=(), compare=False)  # files it was made from (regimen file, FHIR order)
 
 
 @cache
@@ -214,11 +214,18 @@ def default_options(*, paper: str = DEFAULT_PAPER, large_print: bool = False) ->
                         contacts=contacts_for(data, paper=paper))
 
 
-def options_from_values(values: Mapping[str, Any], *, option: OptionSpelling = cli_option) -> SheetOptions:
-    """Check what a user gave and build the regimen; InputError names the option or field."""
+def options_from_values(values: Mapping[str, Any], *, option: OptionSpelling = cli_option,
+                        source: RegimenSource | None = None) -> SheetOptions:
+    """Check what a user gave and build the regimen; InputError names the option or field.
+
+    ``source`` is a regimen read from another kind of file (a FHIR order, handbook.fhir.read): it
+    takes the place of a regimen file, and the options given beside it override it in the same way.
+    """
     request = parse_request(values, option=option)
     data = dosing_data()
     draft = data.draft()
+    if source is not None:
+        draft.apply_file(source.file, source.label)
     if request.regimen is not None:
         draft.apply_file(read_regimen_file(request.regimen, option("regimen")), option("regimen"))
     if request.mg_per_ml is not None:
@@ -248,7 +255,8 @@ def options_from_values(values: Mapping[str, Any], *, option: OptionSpelling = c
                               emergency=request.emergency_number, crisis_line=request.crisis_line, option=option),
         log_page=request.log_page,
         warnings=tuple(warnings),
-        inputs=(request.regimen,) if request.regimen is not None else (),
+        inputs=(*((source.path,) if source is not None else ()),
+                *((request.regimen,) if request.regimen is not None else ())),
     )
 
 

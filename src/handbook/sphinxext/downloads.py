@@ -4,7 +4,8 @@ File names and labels come from the paper table (handbook.model.papers). Links a
 relative to the page, so they work from any folder and from a file:// copy. The paragraphs are
 web-only: the PDF handbook drops them (class ``only-web``).
 
-* ``{patient-sheet-links}``: the blank patient sheets, in every paper size;
+* ``{patient-sheet-links}``: the blank patient sheets, in every paper size, and the standard regimen as a
+  FHIR MedicationRequest (``handbook fhir``);
 * ``{handbook-pdf-links}``: the PDF handbook, in each size the build makes;
 * page templates get ``handbook_pdfs``, (label, file name) of each of those, through ``html_context``,
   and each page of the book ``chapter_pdfs``, its own PDF in the same sizes.
@@ -40,7 +41,9 @@ def _links(env_docname: str, files: list[tuple[str, str]]) -> str:
 class PatientSheetLinks(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         links = _links(self.env.docname, downloads(project.SHEET_STEM))
-        html = f'<p class="only-web sheet-downloads">Print the patient instruction sheet: {links} (PDF, one page).</p>'
+        plan = _links(self.env.docname, [("FHIR R4 MedicationRequest", project.FHIR_PLAN_FILE)])
+        html = (f'<p class="only-web sheet-downloads">Print the patient instruction sheet: {links} (PDF, one page). '
+                f"The same regimen for a prescribing system: {plan} (JSON).</p>")
         return [nodes.raw("", html, format="html")]
 
 
