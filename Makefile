@@ -18,7 +18,7 @@ STAMP         = $(VENV)/.installed-stamp
 LOCK          = constraints.txt
 
 .DEFAULT_GOAL := all
-.PHONY: help all html pdf sheet test check clean live bench fuzz lock verapdf
+.PHONY: help all html pdf sheet test check clean live bench fuzz lock verapdf serve
 
 help:  ## Show this list of targets
 	@echo "Targets (PAPER=all|letter|a4, SPHINXOPTS=\"$(SPHINXOPTS)\"):"
@@ -45,6 +45,9 @@ pdf: $(STAMP)  ## Build the PDF handbook into build/pdf, Letter and A4 (PAPER=a4
 sheet: $(STAMP)  ## Build the blank patient sheet into build/sheet (PAPER=letter|a4)
 	@mkdir -p $(BUILDDIR)/sheet
 	@$(HANDBOOK) sheet -o $(BUILDDIR)/sheet/patient-sheet-$(subst all,letter,$(PAPER)).pdf --paper $(subst all,letter,$(PAPER))
+
+serve: $(STAMP)  ## Run the patient sheet as a local web page on http://127.0.0.1:8000/ (handbook serve)
+	@$(HANDBOOK) serve
 
 test: $(STAMP)  ## Run the tests (they build the handbook themselves, in a temporary folder)
 	$(PY) -m pytest

@@ -38,8 +38,9 @@ from .theirs import child_env, make_simplepdf_source, simplepdf_argv, simplepdf_
 from .timing import Case, run_interleaved, run_once
 
 PY = sys.executable
-GROUPS = ("core", "sheets", "subsetter", "features", "scale")
+GROUPS = ("core", "sheets", "subsetter", "chapters", "features", "scale")
 BATCH_SHEETS = 100
+HTTP_CONCURRENCY = 8  # requests in flight against `handbook serve`: a few clinicians at once, more than its CPUs
 
 
 def ours_argv(command: str, source: Path, out: Path, jobs: str | None = None) -> list[str]:
@@ -239,6 +240,15 @@ class Bench:
             inproc.append(json.loads(path.read_text(encoding="utf-8")))
             return ""
 
+        http: list[dict[str, float]] = []
+
+        def http_check() -> str:
+            path = folder / "http.json"
+            if not path.exists():
+                return "no result written"
+            http.append(json.loads(path.read_text(encoding="utf-8")))
+            return ""
+
         self.group("sheet-batch", "Patient sheets in one process", [
             Case("sheet-batch", f"ours: {BATCH_SHEETS} sheets, one batch process (`handbook sheet --batch`)",
                  [PY, "-m", "handbook", "sheet", "--batch", str(csv_file), "--out-dir", str(batch_dir)],
@@ -247,8 +257,14 @@ class Bench:
                  [PY, "-m", "bench.sheets", "--json", str(folder / "inproc.json"),
                   "--out-dir", str(folder / "inproc"), "--pairs", "8", "--sheets", "20"],
                  prepare=remove(folder / "inproc.json"), check=inproc_check),
+            Case("sheet-http", f"over HTTP: `handbook serve`, {BATCH_SHEETS} sheets {HTTP_CONCURRENCY} at a time "
+                 "(whole run: start, warm-up, stop)",
+                 [PY, "-m", "bench.serve", "--json", str(folder / "http.json"), "--requests", str(BATCH_SHEETS),
+                  "--concurrency", str(HTTP_CONCURRENCY)],
+                 prepare=remove(folder / "http.json"), check=http_check),
         ], self.args.runs)
         self.results["sheet_inproc"] = inproc
+        self.results["sheet_http"] = http
         self.save()
 
     def subsetter(self) -> None:
@@ -271,6 +287,20 @@ class Bench:
                      prepare=remove(folder / f"pdf-{r}"), check=exists(ours_pdf(folder / f"pdf-{r}")))
                 for r in routes]
         self.group("subset-pdf", "PDF handbook by font subsetter", pdfs, self.args.runs)
+
+    def chapters(self) -> None:
+        """What each chapter's own PDF costs: the whole build (`make`) with and without them, side by side."""
+        folder = self.dir / "chapters"
+        remove(folder)(0)
+        argv = [PY, "-m", "bench.ours", "build", "--source", str(SOURCE_DIR)]
+        self.group("chapters", "The whole build (`make`), with and without the chapter PDFs", [
+            Case("build-chapters", "`handbook build`: site, sheets, book in both sizes and every chapter's PDF",
+                 [*argv, "--out", str(folder / "with")], prepare=remove(folder / "with"),
+                 check=exists(folder / "with" / "pdf" / "chapters" / "04-safety-letter.pdf")),
+            Case("build-no-chapters", "`handbook build` without the chapter PDFs (the build before them)",
+                 [*argv, "--out", str(folder / "without"), "--no-chapter-pdfs"], prepare=remove(folder / "without"),
+                 check=exists(ours_pdf(folder / "without"))),
+        ], self.args.runs)
 
     def features(self) -> None:
         print_html = getattr(self, "ref", self.dir / "1x" / "ref") / "print" / "handbook-letter.html"
@@ -367,12 +397,26 @@ class Bench:
             rates = sorted(r["sheets_per_s"] for r in inproc)
             report.add_ratio(self.results, "sheets per second in one process (warm, whole job)",
                              rates[len(rates) // 2], unit="/s")
+        http = self.results.get("sheet_http") or []
+        if http:  # the web app against the batch, measured in the same rounds
+            rates = sorted(r["sheets_per_s"] for r in http)
+            over_http = rates[len(rates) // 2]
+            in_batch = BATCH_SHEETS / batch
+            report.add_ratio(self.results, f"sheets per second over HTTP (`handbook serve`, warm, {HTTP_CONCURRENCY} "
+                             "at a time)", over_http, unit="/s")
+            report.add_ratio(self.results, f"sheets per second in one batch process ({BATCH_SHEETS} sheets, whole "
+                             "job)", in_batch, unit="/s")
+            report.add_ratio(self.results, "sheets per second: over HTTP / in one batch process", over_http / in_batch)
+            report.add_ratio(self.results, "CPU seconds per sheet in the batch (what sizes a task queue)",
+                             cpu("sheet-batch") / BATCH_SHEETS, unit="s")
         for kind, what in (("sheet", "default sheet, cold CLI"), ("pdf", "PDF handbook")):
             if report.case_stats(self.results, f"subset-{kind}-system"):
                 ratio(f"{what}: uharfbuzz wheel / system libharfbuzz-subset0", f"subset-{kind}-uharfbuzz",
                       f"subset-{kind}-system", 1.5)
                 ratio(f"{what}: fontTools fallback / system libharfbuzz-subset0", f"subset-{kind}-fonttools",
                       f"subset-{kind}-system")
+        if report.case_stats(self.results, "build-chapters"):
+            ratio("whole build: with chapter PDFs / without", "build-chapters", "build-no-chapters", 1.3)
         ratio("HTML from clean, 1x: -j auto / -j 1", "html-clean", "html-clean-j1")
         ratio("PDF from clean, 1x: -j auto / -j 1", "pdf-clean", "pdf-clean-j1")
         for factor in self.args.compare_jobs:
@@ -403,6 +447,8 @@ class Bench:
             self.sheets()
         if "subsetter" in self.args.only:
             self.subsetter()
+        if "chapters" in self.args.only:
+            self.chapters()
         if "features" in self.args.only:
             self.features()
         if "scale" in self.args.only:
@@ -459,6 +505,9 @@ NOTES = [
     ("Scaled handbooks copy each chapter with renamed labels (bench.scale) under build/bench/scale-N; "
      "the front matter and appendices are not copied, so pages grow a little less than N-fold."),
     "Edits append a paragraph to the first chapter of a copy of the sources before each timed rebuild.",
+    ("The HTTP case (bench.serve) starts `handbook serve`, warms its render processes, times the requests alone "
+     "for its sheets per second, then stops it. Its CPU column leaves out the render processes (children of "
+     "multiprocessing's fork server, which no one waits for): read the batch's CPU per sheet instead."),
 ]
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from helpers.browser import (
-    REQUIRE_ENV,
+    DESKTOP,
+    browser_marks,
     missing_browser,
     serve,
     set_viewport,
@@ -29,10 +30,8 @@ from PIL import Image
 from test_sheet_visual import CHANGED_LEVEL, compare, diff_picture
 
 MISSING = missing_browser()
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(bool(MISSING) and not os.environ.get(REQUIRE_ENV), reason=MISSING or "")]
+pytestmark = browser_marks(MISSING)
 
-DESKTOP = (1280, 900)
 REFERENCE = Path(__file__).resolve().parent / "reference" / "landing-1280.png"
 # A screenshot differs more than a PDF render between runs (text anti-aliasing, the scrollbar), so the
 # limits are looser than the sheet's; a moved card or a lost one changes several percent of the page.

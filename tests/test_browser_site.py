@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from helpers.browser import (
     AXE_JS,
-    REQUIRE_ENV,
+    DESKTOP,
+    PHONE,
+    browser_marks,
     missing_browser,
     run_axe,
     serve,
@@ -31,11 +33,8 @@ from helpers.pdfs import pdf_text, words
 
 MISSING = missing_browser()
 # Decided at collection, so a machine without a browser does not build the handbook just to skip.
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(bool(MISSING) and not os.environ.get(REQUIRE_ENV), reason=MISSING or "")]
+pytestmark = browser_marks(MISSING)
 
-PHONE = (390, 844)
-DESKTOP = (1280, 900)
 SCREENSHOT_PAGES = {"landing": "index.html", "dosing": "chapters/07-dose.html",
                     "references": "appendix/references.html"}
 SEARCH_WITH_RESULTS = "search.html?q=ketamine"

@@ -68,6 +68,9 @@ def make_parser() -> argparse.ArgumentParser:
     from .fhir.cli import add_fhir_parser
 
     add_fhir_parser(sub)  # `handbook fhir`, and `--fhir` on the sheet parser above
+    from .serve.cli import add_serve_parser
+
+    add_serve_parser(sub)
     return parser
 
 
@@ -86,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .sheet.cli import run_sheet
 
             return run_sheet(args)
+        if args.command == "serve":
+            from .serve.cli import run_serve
+
+            return run_serve(args)
         return _build(args)
     except KeyboardInterrupt as interrupt:
         if not getattr(interrupt, "reported", False):

@@ -36,6 +36,17 @@ def missing_browser() -> str | None:
     return None
 
 
+PHONE = (390, 844)  # the widths every page is checked at, with a screen height each
+DESKTOP = (1280, 900)
+
+
+def browser_marks(missing: str | None) -> list[pytest.MarkDecorator]:
+    """A browser test module's ``pytestmark``, decided at collection: skipped with ``missing``'s one line
+    where the browser is not installed, unless CI promised it (then the fixtures fail instead)."""
+    return [pytest.mark.browser, pytest.mark.skipif(bool(missing) and not os.environ.get(REQUIRE_ENV),
+                                                    reason=missing or "")]
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip locally; fail when the environment promised the tools (CI)."""
     if os.environ.get(REQUIRE_ENV):

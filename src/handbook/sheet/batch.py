@@ -46,14 +46,7 @@ def _column(name: str) -> str:
 def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int:
     """Make one sheet per row. Options given on the command line fill cells the CSV leaves blank."""
     text = read_text(csv_path, "--batch", max_bytes=MAX_CSV_BYTES)
-    try:
-        rows = list(_rows(csv.reader(io.StringIO(text, newline=""), strict=True), csv_path))
-    except csv.Error as err:
-        raise InputError("--batch", f"{shown(csv_path)} is not valid CSV: {err}") from None
-    if not rows:
-        raise InputError("--batch", f"{shown(csv_path)} has no rows below its header")
-    if len(rows) > MAX_ROWS:
-        raise InputError("--batch", f"{shown(csv_path)} has {len(rows):,} rows; the limit is {MAX_ROWS:,} a batch")
+    rows = parse_batch(text, shown(csv_path))
     _make_folder(out_dir)
 
     base = {key: value for key, value in defaults.items() if value is not None}
@@ -62,13 +55,9 @@ def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int
     jobs: list[tuple[int, Any, Path]] = []
     for line, row in rows:  # check every row first: cheap, and a bad row never reaches the renderer
         try:
-            if row is None:
-                raise InputError("row", "has more cells than the header has columns")
-            if any("\n" in cell or "\r" in cell for cell in row.values()):
-                raise InputError("row", "a cell holds a line break: is a quote left open?")
-            values = {**base, **{key: value for key, value in row.items() if value.strip()}}
+            values = row_values(row, base)
             name = values.pop(OUTPUT_COLUMN, None) or f"{SHEET_STEM}-line-{line}.pdf"
-            out = out_dir / _plain_file_name(name)
+            out = out_dir / plain_file_name(name)
             if out.name in used:
                 raise InputError(OUTPUT_COLUMN, f"{out.name} is already used by line {used[out.name]}")
             options = options_from_values(values, option=_column)
@@ -95,6 +84,33 @@ def run_batch(csv_path: Path, out_dir: Path, defaults: Mapping[str, Any]) -> int
     written = sum(1 for _, problem in done if problem is None)
     print(f"handbook sheet: wrote {written} of {len(rows)} sheets to {shown(out_dir)}")
     return 2 if failed else 0
+
+
+def parse_batch(text: str, source: str, *, max_rows: int = MAX_ROWS) -> list[tuple[int, dict[str, str] | None]]:
+    """The rows of a batch CSV's text: (line, {column: cell}, or None for a row with too many cells).
+
+    ``source`` names the CSV in messages. A bad header, broken quoting, no rows or more than
+    ``max_rows`` rows is an InputError for the whole file (``--batch``).
+    """
+    try:
+        rows = list(_rows(csv.reader(io.StringIO(text, newline=""), strict=True), source))
+    except csv.Error as err:
+        raise InputError("--batch", f"{source} is not valid CSV: {err}") from None
+    if not rows:
+        raise InputError("--batch", f"{source} has no rows below its header")
+    if len(rows) > max_rows:
+        raise InputError("--batch", f"{source} has {len(rows):,} rows; the limit is {max_rows:,} a batch")
+    return rows
+
+
+def row_values(row: dict[str, str] | None, defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """One row's values (``defaults`` fill its blank cells), the ``output`` cell included; InputError("row")
+    for a malformed row."""
+    if row is None:
+        raise InputError("row", "has more cells than the header has columns")
+    if any("\n" in cell or "\r" in cell for cell in row.values()):
+        raise InputError("row", "a cell holds a line break: is a quote left open?")
+    return {**defaults, **{key: value for key, value in row.items() if value.strip()}}
 
 
 def _make_folder(out_dir: Path) -> None:
@@ -164,12 +180,12 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def _rows(reader: Any, csv_path: Path) -> Any:
+def _rows(reader: Any, source: str) -> Any:
     """(line number, {column: cell} or None if malformed) for each non-blank row; the header is checked first."""
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError("--batch", f"{csv_path} is empty") from None
+        raise InputError("--batch", f"{source} is empty") from None
     columns = [column_name(h) for h in header]
     allowed = _columns()
     for original, name in zip(header, columns, strict=True):
@@ -188,7 +204,7 @@ def _rows(reader: Any, csv_path: Path) -> Any:
         yield start, dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
 
 
-def _plain_file_name(name: str) -> str:
+def plain_file_name(name: str) -> str:
     """An output name must stay inside --out-dir: no folders, no hidden files."""
     name = name.strip()
     if "/" in name or "\\" in name or name.startswith(".") or not name or "\0" in name:

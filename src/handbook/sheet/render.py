@@ -169,11 +169,21 @@ def write_sheet_pdf(html: str, out_path: Path, *, pages_allowed: int = 1) -> Pat
 
 
 def _write_sheet_pdf(html: str, out_path: Path, pages_allowed: int) -> None:
+    document = _checked_document(html, pages_allowed)
+    write_atomically(out_path, lambda target: document.write_pdf(
+        target, pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts))
+
+
+def _checked_document(html: str, pages_allowed: int) -> Any:
     document = render_document(html)
     if len(document.pages) != pages_allowed:
         raise SheetDoesNotFitError(len(document.pages))
-    write_atomically(out_path, lambda target: document.write_pdf(
-        target, pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts))
+    return document
+
+
+def _sheet_pdf_bytes(html: str, pages_allowed: int) -> bytes:
+    document = _checked_document(html, pages_allowed)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=mark_margin_artifacts)
 
 
 def files_read(options: SheetOptions) -> tuple[Path, ...]:
@@ -194,6 +204,16 @@ def make_sheet(options: SheetOptions, out_path: Path, *, option: OptionSpelling 
         raise too_long_error(options, err.pages, option) from None
     except OSError as err:
         raise InputError(output_label, f"cannot write {shown(out_path)}: {err.strerror or err}") from None
+
+
+def sheet_pdf_bytes(options: SheetOptions, *, option: OptionSpelling = cli_option) -> bytes:
+    """:func:`make_sheet` in memory: the same HTML, layout, page check and messages, but the PDF is
+    returned, never written (``handbook serve`` keeps patient data off the disk)."""
+    html = render_sheet_html(options)
+    try:
+        return call_with_room(lambda: _sheet_pdf_bytes(html, 2 if options.log_page else 1))
+    except SheetDoesNotFitError as err:
+        raise too_long_error(options, err.pages, option) from None
 
 
 def too_long_error(options: SheetOptions, pages: int, option: OptionSpelling = cli_option) -> InputError:
