@@ -505,6 +505,8 @@ NOTES = [
     ("Scaled handbooks copy each chapter with renamed labels (bench.scale) under build/bench/scale-N; "
      "the front matter and appendices are not copied, so pages grow a little less than N-fold."),
     "Edits append a paragraph to the first chapter of a copy of the sources before each timed rebuild.",
+    ("Every `handbook pdf` case makes the one Letter PDF the others make, without the chapters' own PDFs; "
+     "what those cost is measured on the whole build (`make`), with and without them."),
     ("The HTTP case (bench.serve) starts `handbook serve`, warms its render processes, times the requests alone "
      "for its sheets per second, then stops it. Its CPU column leaves out the render processes (children of "
      "multiprocessing's fork server, which no one waits for): read the batch's CPU per sheet instead."),

@@ -15,6 +15,8 @@ from pathlib import Path
 
 CHAPTER_DIR = "chapters"
 LABEL = re.compile(r"^\((?P<label>[A-Za-z0-9_.:-]+)\)=[ \t]*$", re.MULTILINE)
+# A directive's own label (a dropdown, a figure): ":name: label" among its options.
+NAME_OPTION = re.compile(r"^:name:[ \t]+(?P<label>[A-Za-z0-9_.:-]+)[ \t]*$", re.MULTILINE)
 # {ref}`label`, {numref}`text <label>`, and Markdown links to a label: [text](#label)
 ROLE_REF = re.compile(r"\{(?P<role>ref|numref)\}`(?P<body>[^`]*)`")
 HASH_LINK = re.compile(r"\]\(#(?P<label>[A-Za-z0-9_.:-]+)\)")
@@ -38,7 +40,7 @@ class ScaledSource:
 
 
 def chapter_labels(text: str) -> list[str]:
-    return [m["label"] for m in LABEL.finditer(text)]
+    return [m["label"] for pattern in (LABEL, NAME_OPTION) for m in pattern.finditer(text)]
 
 
 def copy_label(label: str, copy: int) -> str:
@@ -58,6 +60,7 @@ def rename_labels(text: str, labels: set[str], copy: int) -> str:
         return f"{{{match['role']}}}`{body}`"
 
     text = LABEL.sub(lambda m: f"({target(m['label'])})=", text)
+    text = NAME_OPTION.sub(lambda m: f":name: {target(m['label'])}", text)
     text = ROLE_REF.sub(role, text)
     text = HASH_LINK.sub(lambda m: f"](#{target(m['label'])})", text)
     return FIRST_HEADING.sub(lambda m: f"# {m['title']} (copy {copy})", text, count=1)

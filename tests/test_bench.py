@@ -14,14 +14,15 @@ from sphinx.cmd.build import build_main
 
 from bench import report
 from bench.features import VARIANTS, css_copy, write_variant
-from bench.scale import LABEL, ROLE_REF, edit_chapter, make_scaled_source, rename_labels
+from bench.scale import ROLE_REF, chapter_labels, edit_chapter, make_scaled_source, rename_labels
 from bench.timing import Case, Sample, Stats, run_interleaved, run_once
 from handbook.project import SOURCE_DIR
 
 TINY_CONF = 'extensions = ["myst_parser"]\nroot_doc = "index"\nexclude_patterns = ["_build"]\n'
 TINY_INDEX = "# Tiny\n\n```{toctree}\n:numbered:\n\nchapters/01-one\nchapters/02-two\n```\n\nSee {ref}`ch-one`.\n"
-TINY_ONE = "(ch-one)=\n# One\n\n(one-part)=\n## Part\n\nSee {ref}`ch-two` and {ref}`the part <one-part>`.\n"
-TINY_TWO = "(ch-two)=\n# Two\n\nBack to {ref}`ch-one`, {ref}`one-part` and [the part](#one-part).\n"
+TINY_ONE = ("(ch-one)=\n# One\n\n(one-part)=\n## Part\n\nSee {ref}`ch-two` and {ref}`the part <one-part>`.\n\n"
+            "```{note}\n:name: one-note\nA labelled directive, as the dropdowns are.\n```\n")
+TINY_TWO = "(ch-two)=\n# Two\n\nBack to {ref}`ch-one`, {ref}`one-part`, {ref}`the note <one-note>` and [the part](#one-part).\n"
 
 
 def _labels_and_refs(folder: Path) -> tuple[Counter[str], set[str]]:
@@ -29,7 +30,7 @@ def _labels_and_refs(folder: Path) -> tuple[Counter[str], set[str]]:
     refs: set[str] = set()
     for path in folder.rglob("*.md"):
         text = path.read_text(encoding="utf-8")
-        labels.update(m["label"] for m in LABEL.finditer(text))
+        labels.update(chapter_labels(text))
         for match in ROLE_REF.finditer(text):
             explicit = re.fullmatch(r".*<([^<>]+)>", match["body"], re.DOTALL)
             refs.add(explicit[1] if explicit else match["body"])
@@ -50,7 +51,7 @@ def tiny_source(tmp_path: Path) -> Path:
 def test_scaled_tiny_handbook_builds_strictly(tiny_source: Path, tmp_path: Path) -> None:
     scaled = make_scaled_source(tiny_source, tmp_path / "scale-3" / "source", 3)
     assert len(scaled.chapters) == 6
-    assert len(set(scaled.labels)) == len(scaled.labels) == 9
+    assert len(set(scaled.labels)) == len(scaled.labels) == 12
     two_x3 = (scaled.path / "chapters" / "02-two-x3.md").read_text(encoding="utf-8")
     assert "(ch-two-x3)=" in two_x3
     assert "{ref}`ch-one-x3`" in two_x3 and "](#one-part-x3)" in two_x3
