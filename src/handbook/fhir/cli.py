@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from handbook.model.errors import DosingDataError, InputError
+from handbook.sheet.cli import add_option_arguments
 from handbook.sheet.options import OPTIONS
 
 # The sheet's options that belong in a prescription; the others (paper, print size, the country's
@@ -35,13 +36,7 @@ def add_fhir_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=help_text + ". Without options it writes the handbook's standard regimen; "
         "`handbook sheet --fhir PLAN.json` prints the same sheet as `handbook sheet` with these options.")
     parser.add_argument("-o", "--output", metavar="PLAN.json", help="the JSON file to write")
-    for spec in OPTIONS:
-        if spec.name not in PLAN_OPTIONS:
-            continue
-        if spec.metavar is None:
-            parser.add_argument(f"--{spec.name}", action="store_true", default=None, help=spec.help)
-        else:
-            parser.add_argument(f"--{spec.name}", metavar=spec.metavar, help=spec.help)
+    add_option_arguments(parser, (spec for spec in OPTIONS if spec.name in PLAN_OPTIONS))
     return parser
 
 

@@ -84,7 +84,7 @@ def options_from_order(path: Path, given: Mapping[str, Any], data: bytes | None 
     """
     typed = {name: value for name, value in given.items() if value is not None}
     if typed.get("regimen") is not None:
-        raise InputError(cli_option("regimen"), "not used with --fhir: the order holds the regimen")
+        raise regimen_beside_order()
     request = parse_request(typed)  # what was typed is checked first, and named as the option it is
     order = read_order(path, request, data)
 
@@ -97,6 +97,11 @@ def options_from_order(path: Path, given: Mapping[str, Any], data: bytes | None 
         raise _without_letters(err, order, typed) from None
     _check_quantity(order, options)
     return options
+
+
+def regimen_beside_order() -> InputError:
+    """A regimen file given with an order: refused, as the order holds the regimen (CLI and web form)."""
+    return InputError(cli_option("regimen"), "not used with --fhir: the order holds the regimen")
 
 
 def _without_letters(err: InputError, order: Order, typed: Mapping[str, Any]) -> InputError:

@@ -228,10 +228,10 @@ def check_sheet_form(typed: Mapping[str, str], uploads: Mapping[str, Upload]) ->
 def _sheet_from_order(order: Upload, values: dict[str, Any], others: Mapping[str, Upload]) -> SheetOptions:
     """``handbook sheet --fhir``'s own code on the upload, read from memory: an order names a patient, so
     it never touches the disk. A problem inside the order is shown beside the upload, with its FHIR path."""
-    from handbook.fhir.read import options_from_order
+    from handbook.fhir.read import options_from_order, regimen_beside_order
 
     if "regimen" in others:
-        raise InputError(cli_option("regimen"), "not used with --fhir: the order holds the regimen")
+        raise regimen_beside_order()
     name = upload_name(order.filename, "order.json")
     if len(order.data) > MAX_WEB_ORDER_BYTES:
         raise InputError(cli_option("fhir"), f"{name} is {len(order.data):,} bytes; the limit over the web is "

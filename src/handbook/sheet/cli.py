@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from handbook.model.errors import DosingDataError, InputError
 
-from .options import OPTION_NAMES, OPTIONS
+from .options import OPTION_NAMES, OPTIONS, OptionSpec
 
 
 def add_sheet_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -25,16 +26,21 @@ def add_sheet_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=help_text + ". Without options it prints the handbook's standard intranasal titration "
         "with blanks to fill in by hand.")
     parser.add_argument("-o", "--output", metavar="OUT.pdf", help="the PDF to write")
-    for spec in OPTIONS:
-        if spec.metavar is None:
-            parser.add_argument(f"--{spec.name}", action="store_true", default=None, help=spec.help)
-        else:
-            parser.add_argument(f"--{spec.name}", metavar=spec.metavar, help=spec.help)
+    add_option_arguments(parser, OPTIONS)
     batch = parser.add_argument_group("batch", "one sheet per CSV row, columns named like the options above "
                                       "(plus 'output', a file name); options given here fill blank cells")
     batch.add_argument("--batch", metavar="FILE.csv", help="CSV file with one row per sheet")
     batch.add_argument("--out-dir", metavar="DIR", help="folder for the batch's sheets")
     return parser
+
+
+def add_option_arguments(parser: argparse.ArgumentParser, specs: Iterable[OptionSpec]) -> None:
+    """The sheet's options as command-line flags: a flag for a yes/no option, else a value."""
+    for spec in specs:
+        if spec.metavar is None:
+            parser.add_argument(f"--{spec.name}", action="store_true", default=None, help=spec.help)
+        else:
+            parser.add_argument(f"--{spec.name}", metavar=spec.metavar, help=spec.help)
 
 
 def sheet_values(args: argparse.Namespace) -> dict[str, Any]:
