@@ -160,8 +160,19 @@ def _render_all(jobs: list[tuple[int, Any, Path]], done: list[tuple[int, str | N
         gc.freeze()
         gc.set_threshold(100_000, 50, 50)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
+            try:
                 done.extend(pool.imap_unordered(_render_one, range(len(jobs)), chunksize=1))
+                # Done: the workers are told to stop through their queue. Pool.terminate (what
+                # `with Pool()` does) signals them instead, and a SIGTERM that lands just before a
+                # worker blocks on the queue's lock is lost: that worker, and the batch, then wait
+                # forever (seen once in the test suite).
+                pool.close()
+            except BaseException:
+                pool.terminate()  # Ctrl-C, SIGTERM or a bug: stop the sheets being written now
+                raise
+            finally:
+                pool.join()
         else:
             done.extend(_render_one(i) for i in range(len(jobs)))
     finally:
